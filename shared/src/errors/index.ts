@@ -1,0 +1,3 @@
+export * from "./masque-error.ts";
+export * from "./request-errors.ts";
+export * from "./upstream-errors.ts";
