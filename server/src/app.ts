@@ -1,0 +1,62 @@
+import { MethodNotAllowedError, PayloadTooLargeError } from "@masque/shared";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { requireApiKey } from "./auth/require-api-key.ts";
+import type { ChatDeps } from "./chat/chat-completion.ts";
+import { notFoundResponse, toErrorResponse } from "./http/error-handler.ts";
+import { chatCompletionsRoute } from "./routes/chat-completions.ts";
+import { modelsRoute } from "./routes/models.ts";
+
+export interface AppOptions extends ChatDeps {
+  maxBodyBytes: number;
+}
+
+/**
+ * The gateway's HTTP surface. Handlers stay thin: they parse, call a domain
+ * function and shape the answer; every error leaves through one handler in
+ * OpenAI's shape. Access logs carry ids, status and latency — never content.
+ */
+export function createApp(options: AppOptions) {
+  const { logger } = options;
+  const app = new Hono();
+
+  app.use(requestId({ generator: () => crypto.randomUUID() }));
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    logger.info(
+      {
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      "request",
+    );
+  });
+  app.use(
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(options.maxBodyBytes);
+      },
+    }),
+  );
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+
+  const v1 = new Hono();
+  v1.use(requireApiKey(options.db));
+  v1.route("/models", modelsRoute(options.catalog));
+  v1.route("/chat/completions", chatCompletionsRoute(options));
+  v1.all("/chat/completions", (c) => {
+    throw new MethodNotAllowedError(c.req.method, "/v1/chat/completions");
+  });
+  app.route("/v1", v1);
+
+  app.notFound(notFoundResponse);
+  app.onError((err, c) => toErrorResponse(err, c, logger));
+  return app;
+}

@@ -1,0 +1,148 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { TierId } from "@masque/shared";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Db } from "../db/open-database.ts";
+import { accounts, apiKeys } from "../db/schema.ts";
+
+const KEY_PREFIX = "msq_";
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** A fresh random id such as `acct_3fZ…` (128 bits). */
+export function newId(prefix: string): string {
+  return `${prefix}_${toBase62(randomBytes(16))}`;
+}
+
+function toBase62(bytes: Uint8Array): string {
+  let n = BigInt(`0x${Buffer.from(bytes).toString("hex")}`);
+  let out = "";
+  while (n > 0n) {
+    out = BASE62[Number(n % 62n)] + out;
+    n /= 62n;
+  }
+  return out.padStart(Math.ceil((bytes.length * 8) / Math.log2(62)), "0");
+}
+
+/** SHA-256 of a key, hex: what the store keeps instead of the key. */
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+/** A new secret key: `msq_` + 256 random bits in base62. */
+export function generateApiKey(): string {
+  return KEY_PREFIX + toBase62(randomBytes(32));
+}
+
+export interface CreateApiKeyOptions {
+  /** Attach to this account; a new account is created when absent. */
+  accountId?: string;
+  tier?: TierId;
+  label?: string;
+  type?: "inference" | "admin";
+  expiresAt?: Date;
+}
+
+export interface CreateApiKeyResult {
+  id: string;
+  accountId: string;
+  /** The secret: shown once, never stored. */
+  key: string;
+}
+
+/** Creates an API key (and its account when none is given). */
+export function createApiKey(db: Db, options: CreateApiKeyOptions = {}): CreateApiKeyResult {
+  const key = generateApiKey();
+  const id = newId("key");
+  return db.transaction((tx) => {
+    let accountId = options.accountId;
+    if (accountId === undefined) {
+      accountId = newId("acct");
+      tx.insert(accounts)
+        .values({ id: accountId, tier: options.tier ?? "free" })
+        .run();
+    } else if (options.tier !== undefined) {
+      tx.update(accounts).set({ tier: options.tier }).where(eq(accounts.id, accountId)).run();
+    }
+    tx.insert(apiKeys)
+      .values({
+        id,
+        accountId,
+        keyHash: hashApiKey(key),
+        displayPrefix: `${key.slice(0, KEY_PREFIX.length + 6)}…`,
+        type: options.type ?? "inference",
+        label: options.label ?? null,
+        expiresAt: options.expiresAt ?? null,
+      })
+      .run();
+    return { id, accountId, key };
+  });
+}
+
+/** Who a valid key belongs to. */
+export interface KeyPrincipal {
+  keyId: string;
+  accountId: string;
+  tier: TierId;
+  type: "inference" | "admin";
+}
+
+export type KeyLookup =
+  | { ok: true; principal: KeyPrincipal }
+  | { ok: false; reason: "unknown" | "revoked" | "expired" };
+
+/**
+ * Finds the key a caller presented. The lookup goes by hash, so the secret is
+ * never compared directly; the stored hash is then checked in constant time.
+ */
+export function findApiKey(db: Db, presented: string, now = new Date()): KeyLookup {
+  const hash = hashApiKey(presented);
+  const row = db
+    .select({
+      id: apiKeys.id,
+      keyHash: apiKeys.keyHash,
+      accountId: apiKeys.accountId,
+      type: apiKeys.type,
+      expiresAt: apiKeys.expiresAt,
+      revokedAt: apiKeys.revokedAt,
+      tier: accounts.tier,
+    })
+    .from(apiKeys)
+    .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
+    .where(eq(apiKeys.keyHash, hash))
+    .get();
+  if (!row || !timingSafeEqual(Buffer.from(row.keyHash, "hex"), Buffer.from(hash, "hex"))) {
+    return { ok: false, reason: "unknown" };
+  }
+  if (row.revokedAt) return { ok: false, reason: "revoked" };
+  if (row.expiresAt && row.expiresAt <= now) return { ok: false, reason: "expired" };
+  return { ok: true, principal: { keyId: row.id, accountId: row.accountId, tier: row.tier, type: row.type } };
+}
+
+/** Lists keys without their secrets, newest first. */
+export function listApiKeys(db: Db) {
+  return db
+    .select({
+      id: apiKeys.id,
+      accountId: apiKeys.accountId,
+      displayPrefix: apiKeys.displayPrefix,
+      type: apiKeys.type,
+      label: apiKeys.label,
+      tier: accounts.tier,
+      createdAt: apiKeys.createdAt,
+      expiresAt: apiKeys.expiresAt,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
+    .orderBy(desc(apiKeys.createdAt))
+    .all();
+}
+
+/** Revokes a key; returns false when no live key has that id. */
+export function revokeApiKey(db: Db, id: string, now = new Date()): boolean {
+  const result = db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .run();
+  return result.changes > 0;
+}

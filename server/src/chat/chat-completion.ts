@@ -1,0 +1,302 @@
+import { randomBytes } from "node:crypto";
+import {
+  type ChatCompletionRequest,
+  MasqueError,
+  ModelUnavailableError,
+  PermissionDeniedError,
+  tiers,
+  UpstreamError,
+  UpstreamTimeoutError,
+} from "@masque/shared";
+import type { KeyPrincipal } from "../auth/api-keys.ts";
+import type { Db } from "../db/open-database.ts";
+import type { RateLimiter } from "../limits/rate-limiter.ts";
+import type { Logger } from "../logging/logger.ts";
+import { buildUpstreamBody, type UpstreamChatBody } from "../privacy/strip-identity.ts";
+import type { CatalogModel, ModelCatalog } from "../routing/model-catalog.ts";
+import { sendOpenAIChat } from "../routing/openai-compatible-adapter.ts";
+import { readSseData, sseEvent } from "../routing/sse.ts";
+import { countCompletionTokens, countPromptTokens, estimateTokens } from "../usage/count-tokens.ts";
+import { recordUsage, type TokenUsage } from "../usage/record-usage.ts";
+
+export interface ChatDeps {
+  db: Db;
+  catalog: ModelCatalog;
+  rateLimiter: RateLimiter;
+  logger: Logger;
+  upstreamTimeoutMs: number;
+  env?: NodeJS.ProcessEnv;
+  fetch?: typeof fetch;
+}
+
+/** One client request to the gateway. */
+export interface ChatCall {
+  request: ChatCompletionRequest;
+  principal: KeyPrincipal;
+  /** Aborts when the client disconnects. */
+  signal: AbortSignal;
+  requestId: string;
+}
+
+export type ChatResult =
+  | { stream: false; body: Record<string, unknown>; headers: Record<string, string> }
+  | { stream: true; body: ReadableStream<Uint8Array>; headers: Record<string, string> };
+
+interface OpenAIUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  [k: string]: unknown;
+}
+
+/**
+ * Runs one chat completion through the gateway: checks the plan and limits,
+ * builds the identity-free upstream request, calls the provider and relays its
+ * answer with our own ids. Usage is always counted and recorded; content never
+ * leaves this function except towards the provider and back to the client.
+ */
+export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise<ChatResult> {
+  const { request, principal, signal: clientSignal } = call;
+  const started = performance.now();
+  const model = deps.catalog.resolve(request.model);
+  const tier = tiers[principal.tier];
+  if (tier.models === "free_only" && (model.pricing.inputPerMTok > 0 || model.pricing.outputPerMTok > 0)) {
+    throw new PermissionDeniedError(
+      `The ${tier.name} plan can use free models only; '${model.id}' is a paid model.`,
+      "model_not_in_plan",
+      { param: "model" },
+    );
+  }
+  const availability = deps.catalog.availability(model);
+  if (!availability.available) throw new ModelUnavailableError(availability.reason);
+
+  const upstreamBody = buildUpstreamBody(request, model.upstreamId);
+  const estimate = estimateTokens(
+    upstreamBody.messages,
+    request.max_completion_tokens ?? request.max_tokens ?? undefined,
+  );
+  const limits = deps.rateLimiter.admit(principal.keyId, tier.rateLimits.api, estimate);
+
+  const abort = new AbortController();
+  const onClientAbort = () => abort.abort(clientSignal.reason);
+  clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  const headers = { ...limits.headers, "x-masque-privacy": privacyHeader(model) };
+  const id = `chatcmpl-${randomBytes(12).toString("base64url")}`;
+  const settle = (usage: TokenUsage) => {
+    clientSignal.removeEventListener("abort", onClientAbort);
+    deps.rateLimiter.charge(principal.keyId, usage.promptTokens + usage.completionTokens);
+    recordUsage(deps.db, principal, model.id, usage);
+    deps.logger.info(
+      {
+        requestId: call.requestId,
+        model: model.id,
+        privacy: model.privacy,
+        stream: upstreamBody.stream,
+        promptTokens: usage.promptTokens,
+        completionTokens: usage.completionTokens,
+        ms: Math.round(performance.now() - started),
+        aborted: clientSignal.aborted,
+      },
+      "chat completion",
+    );
+  };
+
+  let response: Response;
+  try {
+    response = await sendOpenAIChat(model.provider, upstreamBody, {
+      signal: abort.signal,
+      timeoutMs: deps.upstreamTimeoutMs,
+      env: deps.env,
+      fetch: deps.fetch,
+    });
+  } catch (err) {
+    clientSignal.removeEventListener("abort", onClientAbort);
+    throw err;
+  }
+
+  if (!upstreamBody.stream) {
+    const body = await readCompletion(response, model);
+    const usage = completionUsage(body, upstreamBody);
+    settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
+    return { stream: false, body: { ...body, id, model: model.id, usage }, headers };
+  }
+
+  const includeUsage = request.stream_options?.include_usage === true;
+  const stream = relayStream(response, {
+    id,
+    model,
+    upstreamBody,
+    includeUsage,
+    idleTimeoutMs: deps.upstreamTimeoutMs,
+    abort,
+    settle,
+    logger: deps.logger,
+  });
+  return { stream: true, body: stream, headers };
+}
+
+function privacyHeader(model: CatalogModel): string {
+  return model.privacy === "tee" ? "tee-verified" : model.privacy;
+}
+
+async function readCompletion(response: Response, model: CatalogModel): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    throw new UpstreamError(`Provider '${model.provider.id}' sent a response that is not JSON.`);
+  }
+  if (typeof body !== "object" || body === null || !Array.isArray((body as { choices?: unknown }).choices)) {
+    throw new UpstreamError(`Provider '${model.provider.id}' sent a response without choices.`);
+  }
+  return body as Record<string, unknown>;
+}
+
+/** The provider's usage when it reports one, else our own count. */
+function completionUsage(body: Record<string, unknown>, upstreamBody: UpstreamChatBody): OpenAIUsage {
+  const reported = body.usage as OpenAIUsage | undefined;
+  if (isUsage(reported)) return reported;
+  const choices = body.choices as Array<{ message?: { content?: unknown; tool_calls?: unknown } }>;
+  const text = choices.map((c) => generatedText(c.message)).join("");
+  return makeUsage(countPromptTokens(upstreamBody.messages), countCompletionTokens(text));
+}
+
+function isUsage(u: unknown): u is OpenAIUsage {
+  const v = u as OpenAIUsage | undefined;
+  return typeof v?.prompt_tokens === "number" && typeof v.completion_tokens === "number";
+}
+
+function makeUsage(prompt: number, completion: number): OpenAIUsage {
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}
+
+/** Text a model generated in a message or a delta: content plus tool-call arguments. */
+function generatedText(message: { content?: unknown; tool_calls?: unknown } | undefined): string {
+  if (!message) return "";
+  let text = typeof message.content === "string" ? message.content : "";
+  if (Array.isArray(message.tool_calls)) {
+    for (const call of message.tool_calls as Array<{ function?: { arguments?: unknown } }>) {
+      if (typeof call.function?.arguments === "string") text += call.function.arguments;
+    }
+  }
+  return text;
+}
+
+interface RelayOptions {
+  id: string;
+  model: CatalogModel;
+  upstreamBody: UpstreamChatBody;
+  includeUsage: boolean;
+  idleTimeoutMs: number;
+  abort: AbortController;
+  settle: (usage: TokenUsage) => void;
+  logger: Logger;
+}
+
+/**
+ * Relays the provider's SSE stream to the client chunk by chunk, with our id
+ * and model name. The provider's usage chunk is held back and sent last, only
+ * when the client asked for it. A client that goes away aborts the provider
+ * request at once and is charged only for what it was sent.
+ */
+function relayStream(response: Response, o: RelayOptions): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const events = readSseData(response.body as ReadableStream<Uint8Array>);
+  let reported: OpenAIUsage | undefined;
+  let delivered = "";
+  let created = Math.floor(Date.now() / 1000);
+  let settled = false;
+  const settleOnce = () => {
+    if (settled) return;
+    settled = true;
+    const usage =
+      reported ?? makeUsage(countPromptTokens(o.upstreamBody.messages), countCompletionTokens(delivered));
+    o.settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
+    return usage;
+  };
+
+  const nextEvent = async (): Promise<IteratorResult<string>> => {
+    let timer: NodeJS.Timeout | undefined;
+    const idle = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new UpstreamTimeoutError(o.idleTimeoutMs)), o.idleTimeoutMs);
+    });
+    try {
+      return await Promise.race([events.next(), idle]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        for (;;) {
+          const next = await nextEvent();
+          if (next.done || next.value === "[DONE]") {
+            const usage = settleOnce() ?? makeUsage(0, 0);
+            if (o.includeUsage) {
+              const usageChunk = {
+                id: o.id,
+                object: "chat.completion.chunk",
+                created,
+                model: o.model.id,
+                choices: [],
+                usage,
+              };
+              controller.enqueue(encoder.encode(sseEvent(JSON.stringify(usageChunk))));
+            }
+            controller.enqueue(encoder.encode(sseEvent("[DONE]")));
+            controller.close();
+            o.abort.abort();
+            return;
+          }
+          const chunk = parseChunk(next.value, o.model);
+          if (isUsage(chunk.usage)) reported = chunk.usage;
+          delete chunk.usage;
+          const choices = chunk.choices as Array<{ delta?: { content?: unknown; tool_calls?: unknown } }>;
+          if (choices.length === 0) continue;
+          if (typeof chunk.created === "number") created = chunk.created;
+          for (const choice of choices) delivered += generatedText(choice.delta);
+          controller.enqueue(
+            encoder.encode(sseEvent(JSON.stringify({ ...chunk, id: o.id, model: o.model.id }))),
+          );
+          return;
+        }
+      } catch (err) {
+        o.abort.abort();
+        settleOnce();
+        const error =
+          err instanceof MasqueError
+            ? err
+            : new UpstreamError(`The stream from provider '${o.model.provider.id}' broke off.`);
+        o.logger.warn({ code: error.code, model: o.model.id }, "stream ended with an error");
+        controller.enqueue(encoder.encode(sseEvent(JSON.stringify(error.toJSON()))));
+        controller.close();
+      }
+    },
+    cancel() {
+      // The client went away: stop the provider now, and charge what was delivered.
+      o.abort.abort();
+      settleOnce();
+      void events.return(undefined);
+    },
+  });
+}
+
+function parseChunk(data: string, model: CatalogModel): Record<string, unknown> {
+  let chunk: unknown;
+  try {
+    chunk = JSON.parse(data);
+  } catch {
+    throw new UpstreamError(`Provider '${model.provider.id}' sent a malformed stream event.`);
+  }
+  if (typeof chunk !== "object" || chunk === null) {
+    throw new UpstreamError(`Provider '${model.provider.id}' sent a malformed stream event.`);
+  }
+  if ("error" in chunk)
+    throw new UpstreamError(`Provider '${model.provider.id}' reported an error mid-stream.`);
+  if (!Array.isArray((chunk as { choices?: unknown }).choices)) {
+    throw new UpstreamError(`Provider '${model.provider.id}' sent a stream event without choices.`);
+  }
+  return chunk as Record<string, unknown>;
+}

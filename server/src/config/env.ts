@@ -1,0 +1,85 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** Relative paths are taken from where the user ran the command, not from server/ (pnpm's cwd). */
+export function resolveFromInvocationDir(p: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  MASQUE_DATA_DIR: z.string().min(1).default("./data"),
+  MASQUE_PROVIDERS: z.string().min(1).optional(),
+  MASQUE_MODELS_DIR: z.string().min(1).optional(),
+  MASQUE_LOCAL_NODE_URL: z.url().optional(),
+  MASQUE_LOCAL_NODE_PORT: port.optional(),
+  MASQUE_LOCAL_THREADS: positiveInt.optional(),
+  MASQUE_MODEL_DOWNLOAD: z.enum(["auto", "off"]).default("auto"),
+  MASQUE_MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
+  MASQUE_UPSTREAM_TIMEOUT_MS: positiveInt.default(60_000),
+  MASQUE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** The validated configuration, with paths made absolute and defaults filled in. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  providersFile: string | undefined;
+  modelsDir: string;
+  /** Base URL (ending in /v1) of the local model node; unset when none runs. */
+  localNodeUrl: string | undefined;
+  localNodePort: number;
+  localThreads: number | undefined;
+  modelDownload: "auto" | "off";
+  maxBodyBytes: number;
+  upstreamTimeoutMs: number;
+  logLevel: z.infer<typeof envSchema>["MASQUE_LOG_LEVEL"];
+}
+
+/** Thrown when an environment variable is invalid; the message names each variable at fault. */
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolveFromInvocationDir(e.MASQUE_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    providersFile: e.MASQUE_PROVIDERS && resolveFromInvocationDir(e.MASQUE_PROVIDERS),
+    modelsDir: e.MASQUE_MODELS_DIR
+      ? resolveFromInvocationDir(e.MASQUE_MODELS_DIR)
+      : path.join(dataDir, "models"),
+    localNodeUrl: e.MASQUE_LOCAL_NODE_URL?.replace(/\/+$/, ""),
+    localNodePort: e.MASQUE_LOCAL_NODE_PORT ?? (e.PORT === 0 ? 0 : e.PORT + 1),
+    localThreads: e.MASQUE_LOCAL_THREADS,
+    modelDownload: e.MASQUE_MODEL_DOWNLOAD,
+    maxBodyBytes: e.MASQUE_MAX_BODY_BYTES,
+    upstreamTimeoutMs: e.MASQUE_UPSTREAM_TIMEOUT_MS,
+    logLevel: e.MASQUE_LOG_LEVEL,
+  };
+}
+
+/** Loads the configuration or exits with a message naming the bad variables. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+import { InternalError, MasqueError, NotFoundError } from "@masque/shared";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Logger } from "../logging/logger.ts";
+
+/**
+ * Turns any thrown error into OpenAI's error shape. Masque errors keep their
+ * status and code; anything else is a 500 whose message carries only the
+ * request id, and whose log line carries only the error's class and stack
+ * (never its message, which could quote user content).
+ */
+export function toErrorResponse(err: unknown, c: Context, logger: Logger): Response {
+  const requestId = c.get("requestId") as string;
+  let error: MasqueError;
+  if (err instanceof MasqueError) {
+    error = err;
+  } else if (err instanceof HTTPException && err.status < 500) {
+    // Hono's own 4xx (e.g. malformed headers): keep the status, use our shape.
+    error = new MasqueError(
+      "invalid_request",
+      err.status,
+      "invalid_request_error",
+      "The request is malformed.",
+    );
+  } else {
+    logger.error({ requestId, errorClass: err instanceof Error ? err.name : typeof err }, "unhandled error");
+    error = new InternalError(requestId);
+  }
+  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  return c.json(error.toJSON(), error.status as ContentfulStatusCode);
+}
+
+/** 404 for unknown routes, in the same shape. */
+export function notFoundResponse(c: Context): Response {
+  const error = new NotFoundError(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`);
+  return c.json(error.toJSON(), 404);
+}

@@ -1,0 +1,83 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { loadConfigOrExit } from "../config/env.ts";
+
+/**
+ * `pnpm start`: every part Masque needs on one machine — the local model node,
+ * then the gateway pointed at it — as child processes that stop together.
+ */
+const config = loadConfigOrExit();
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function start(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL(entry, import.meta.url))], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`${name} exited (${signal ?? code}); stopping Masque.\n`);
+    stop(1);
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitHealthy(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+function stop(code: number): void {
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 3_000).unref();
+  Promise.all(
+    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))),
+  ).then(() => process.exit(code));
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+const localNodeUrl = `http://${config.host}:${config.localNodePort}`;
+start("local model node", "../local-node/main.ts", {
+  MASQUE_LOCAL_NODE_PORT: String(config.localNodePort),
+  MASQUE_MODELS_DIR: config.modelsDir,
+  MASQUE_DATA_DIR: config.dataDir,
+});
+// A first start may download the default model: wait as long as that takes.
+if (!(await waitHealthy(`${localNodeUrl}/health`, 30 * 60_000))) {
+  process.stderr.write("The local model node did not start.\n");
+  stop(1);
+}
+
+const gatewayUrl = `http://${config.host}:${config.port}`;
+start("gateway", "../main.ts", {
+  MASQUE_LOCAL_NODE_URL: `${localNodeUrl}/v1`,
+  MASQUE_DATA_DIR: config.dataDir,
+});
+if (!(await waitHealthy(`${gatewayUrl}/health`, 60_000))) {
+  process.stderr.write("The gateway did not start.\n");
+  stop(1);
+} else {
+  process.stdout.write(
+    [
+      "",
+      `  Masque is running.`,
+      `  API (OpenAI-compatible): ${gatewayUrl}/v1`,
+      `  Local model node:        ${localNodeUrl}/v1`,
+      `  Data directory:          ${config.dataDir}`,
+      `  Create an API key:       pnpm masque keys create`,
+      "",
+    ].join("\n"),
+  );
+}

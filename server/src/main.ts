@@ -1,0 +1,51 @@
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.ts";
+import { loadConfigOrExit } from "./config/env.ts";
+import { openDatabase } from "./db/open-database.ts";
+import { RateLimiter } from "./limits/rate-limiter.ts";
+import { createLogger } from "./logging/logger.ts";
+import { ModelCatalog } from "./routing/model-catalog.ts";
+import { loadProviders } from "./routing/providers-config.ts";
+
+/**
+ * The API server alone (`pnpm serve`): providers and chain live elsewhere.
+ * `pnpm start` runs this too, after starting the local parts it points at.
+ */
+const config = loadConfigOrExit();
+const logger = createLogger(config.logLevel);
+let providers: ReturnType<typeof loadProviders>;
+try {
+  providers = loadProviders(config.providersFile, config.localNodeUrl);
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(1);
+}
+const db = openDatabase(config.dataDir);
+const catalog = new ModelCatalog(providers, { logger });
+await catalog.refresh();
+const stopRefreshing = catalog.startRefreshing(30_000);
+
+const app = createApp({
+  db,
+  catalog,
+  rateLimiter: new RateLimiter(),
+  logger,
+  upstreamTimeoutMs: config.upstreamTimeoutMs,
+  maxBodyBytes: config.maxBodyBytes,
+});
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  logger.info({ url: `http://${config.host}:${info.port}` }, "masque gateway listening");
+});
+
+const shutdown = () => {
+  stopRefreshing();
+  server.close(() => {
+    db.$client.close();
+    process.exit(0);
+  });
+  // Streams still open after the grace period are cut.
+  setTimeout(() => process.exit(0), 10_000).unref();
+};
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);

@@ -1,0 +1,98 @@
+import fs from "node:fs";
+import { formatIssuePath, privacyClasses } from "@masque/shared";
+import { z } from "zod";
+
+const providerSchema = z.strictObject({
+  /** Our name for the provider, referenced by models. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "use lower-case letters, digits, '-' and '_'"),
+  /** Wire protocol. `openai`: OpenAI-compatible chat completions. */
+  kind: z.enum(["openai"]),
+  /** Base URL including the version path, e.g. https://api.openai.com/v1. */
+  baseUrl: z.url(),
+  /** Name of the environment variable that holds the provider's API key (our pooled credential). */
+  apiKeyEnv: z.string().min(1).optional(),
+  privacy: z.enum(privacyClasses),
+});
+
+const modelSchema = z.strictObject({
+  /** The id clients use. */
+  id: z.string().min(1),
+  provider: z.string().min(1),
+  /** The provider's id for the model; defaults to `id`. */
+  upstreamId: z.string().min(1).optional(),
+  contextLength: z.number().int().positive(),
+  /** USD per one million tokens. */
+  pricing: z.strictObject({
+    inputPerMTok: z.number().nonnegative(),
+    outputPerMTok: z.number().nonnegative(),
+  }),
+  capabilities: z
+    .strictObject({
+      functionCalling: z.boolean().default(true),
+      vision: z.boolean().default(false),
+      reasoning: z.boolean().default(false),
+    })
+    .optional(),
+});
+
+export const providersFileSchema = z
+  .strictObject({
+    providers: z.array(providerSchema),
+    models: z.array(modelSchema).default([]),
+  })
+  .superRefine((file, ctx) => {
+    const ids = new Set<string>();
+    file.providers.forEach((p, i) => {
+      if (ids.has(p.id))
+        ctx.addIssue({ code: "custom", path: ["providers", i, "id"], message: `duplicate id '${p.id}'` });
+      ids.add(p.id);
+    });
+    const modelIds = new Set<string>();
+    file.models.forEach((m, i) => {
+      if (!ids.has(m.provider)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", i, "provider"],
+          message: `unknown provider '${m.provider}'`,
+        });
+      }
+      if (modelIds.has(m.id))
+        ctx.addIssue({ code: "custom", path: ["models", i, "id"], message: `duplicate id '${m.id}'` });
+      modelIds.add(m.id);
+    });
+  });
+
+export type ProvidersFile = z.infer<typeof providersFileSchema>;
+export type ProviderConfig = ProvidersFile["providers"][number];
+export type ModelConfig = ProvidersFile["models"][number];
+
+/** The id of the provider that stands for the local model node. */
+export const LOCAL_PROVIDER_ID = "local";
+
+/**
+ * Reads the providers file, or builds the default (the local model node alone)
+ * when there is none. A file that does not parse stops start-up with the
+ * field at fault.
+ */
+export function loadProviders(file: string | undefined, localNodeUrl: string | undefined): ProvidersFile {
+  let config: ProvidersFile = { providers: [], models: [] };
+  if (file) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+      throw new Error(`MASQUE_PROVIDERS: cannot read ${file} as JSON (${(err as Error).message})`);
+    }
+    const parsed = providersFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((i) => `  ${formatIssuePath(i.path)}: ${i.message}`);
+      throw new Error(`MASQUE_PROVIDERS: ${file} is invalid:\n${lines.join("\n")}`);
+    }
+    config = parsed.data;
+  }
+  // The local node registers itself unless the file already names a `local` provider.
+  if (localNodeUrl && !config.providers.some((p) => p.id === LOCAL_PROVIDER_ID)) {
+    config.providers.push({ id: LOCAL_PROVIDER_ID, kind: "openai", baseUrl: localNodeUrl, privacy: "local" });
+  }
+  return config;
+}

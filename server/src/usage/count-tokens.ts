@@ -1,0 +1,44 @@
+import { countTokens } from "gpt-tokenizer";
+import type { UpstreamMessage } from "../privacy/strip-identity.ts";
+
+/** Tokens per message for role and separators, as OpenAI's chat format counts them. */
+const PER_MESSAGE_OVERHEAD = 4;
+
+/**
+ * Counts prompt tokens with the o200k tokenizer when a provider reports no
+ * usage. An estimate for models with other tokenizers, but a stable one.
+ */
+export function countPromptTokens(messages: ReadonlyArray<UpstreamMessage>): number {
+  let total = 3;
+  for (const message of messages) total += PER_MESSAGE_OVERHEAD + countTokens(messageText(message));
+  return total;
+}
+
+/** Counts completion tokens of generated text (content and tool-call arguments). */
+export function countCompletionTokens(text: string): number {
+  return text.length === 0 ? 0 : countTokens(text);
+}
+
+/** A cheap upper-bound-ish estimate for rate limiting before a request runs. */
+export function estimateTokens(
+  messages: ReadonlyArray<UpstreamMessage>,
+  maxTokens: number | undefined,
+): number {
+  let chars = 0;
+  for (const message of messages) chars += messageText(message).length;
+  return Math.ceil(chars / 3) + (maxTokens ?? 256);
+}
+
+function messageText(message: UpstreamMessage): string {
+  const parts: string[] = [];
+  const { content, tool_calls } = message as {
+    content?: unknown;
+    tool_calls?: Array<{ function: { arguments: string } }>;
+  };
+  if (typeof content === "string") parts.push(content);
+  else if (Array.isArray(content)) {
+    for (const part of content) if (typeof part?.text === "string") parts.push(part.text);
+  }
+  for (const call of tool_calls ?? []) parts.push(call.function.arguments);
+  return parts.join("\n");
+}
