@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { type Collateral, INTEL_PCS_URL, intel, PHALA_PCCS_URL, Quote, utils } from "@phala/dcap-qvl";
 import { TeeAttestationError } from "./attestation-error.ts";
 
@@ -135,10 +136,21 @@ export interface QuotePlatform {
 export function quotePlatform(quote: Uint8Array): QuotePlatform {
   try {
     const parsed = Quote.parse(quote);
+    const [pck] = utils.extractCerts(Buffer.from(parsed.rawCertChain()));
+    if (!pck) throw new Error("the quote carries no PCK certificate");
+    // dcap-qvl 0.3.9's intel.getCa compares the DER issuer as hex against plain text and
+    // so always answers "processor"; read the issuer CN ourselves.
+    const issuer = new X509Certificate(pck).issuer;
+    const ca = /CN=Intel SGX PCK Platform CA/.test(issuer)
+      ? "platform"
+      : /CN=Intel SGX PCK Processor CA/.test(issuer)
+        ? "processor"
+        : undefined;
+    if (!ca) throw new Error(`unexpected PCK issuer ${issuer.replaceAll("\n", ", ")}`);
     return {
       tee: parsed.header.isSgx() ? "sgx" : "tdx",
       fmspc: Buffer.from(intel.getFmspc(parsed)).toString("hex").toUpperCase(),
-      ca: intel.getCa(parsed),
+      ca,
     };
   } catch (error) {
     throw new TeeAttestationError(
