@@ -5,3 +5,4 @@ export * from "./models/privacy-class.ts";
 export * from "./privacy/placeholder-format.ts";
 export * from "./schemas/chat-completion-request.ts";
 export * from "./schemas/issue-path.ts";
+export * from "./token/index.ts";

@@ -1,0 +1,2 @@
+export * from "./diem-curve.ts";
+export * from "./emission-schedule.ts";
