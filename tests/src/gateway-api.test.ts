@@ -460,6 +460,11 @@ describe("errors in OpenAI's shape", () => {
   it("404 in the same shape for an unknown route", async () => {
     const res = await fetch(`${gateway.url}/nowhere`);
     expect(res.status).toBe(404);
-    expect(Object.keys(((await res.json()) as OpenAIErrorBody).error).sort()).toEqual(["code", "message", "param", "type"]);
+    expect(Object.keys(((await res.json()) as OpenAIErrorBody).error).sort()).toEqual([
+      "code",
+      "message",
+      "param",
+      "type",
+    ]);
   });
 });

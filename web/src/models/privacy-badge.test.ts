@@ -1,0 +1,27 @@
+import type { ModelSpec } from "@masque/shared";
+import { describe, expect, it } from "vitest";
+import { privacyBadge } from "./privacy-badge.ts";
+
+const spec = (over: Partial<ModelSpec>): ModelSpec => ({
+  privacy: "local",
+  pricing: { input_per_mtok: 0, output_per_mtok: 0 },
+  context_length: 2048,
+  capabilities: { function_calling: false, vision: false, reasoning: false },
+  available: true,
+  ...over,
+});
+
+describe("privacyBadge", () => {
+  it("labels each privacy class", () => {
+    expect(privacyBadge(spec({ privacy: "tee" })).label).toBe("TEE verified");
+    expect(privacyBadge(spec({ privacy: "anonymized" })).label).toBe("Anonymized");
+    expect(privacyBadge(spec({ privacy: "local" })).label).toBe("Local");
+  });
+
+  it("never shows an unavailable TEE model as verified, and says why", () => {
+    const badge = privacyBadge(
+      spec({ privacy: "tee", available: false, unavailable_reason: "quote expired" }),
+    );
+    expect(badge).toEqual({ label: "Unavailable", description: "quote expired", tone: "unavailable" });
+  });
+});
