@@ -3,9 +3,20 @@
  * `shared/fixtures/tee/` (see its SOURCE.md) and serves Intel collateral in the PCS v4
  * wire format, so tests run offline with fixed clocks inside the evidence's validity.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Collateral } from "@phala/dcap-qvl";
+import {
+  type CryptoKey,
+  exportJWK,
+  generateKeyPair,
+  type JSONWebKeySet,
+  type JWTPayload,
+  SignJWT,
+} from "jose";
 import { describe } from "vitest";
 import { TeeAttestationError } from "./attestation-error.ts";
 
@@ -201,3 +212,97 @@ export const TDX_QUOTE_OFFSETS = {
   /** The ECDSA quote signature, after the 4-byte auth-data size. */
   signature: 48 + 584 + 4,
 } as const;
+
+/** A stand-in for NVIDIA's NRAS that signs EAT tokens with a fresh ES384 test key. */
+export interface TestNras {
+  jwks: JSONWebKeySet;
+  /** Answers like NRAS `/v3/attest/gpu` for `gpuCount` GPUs and `nonce`, valid around `at`. */
+  answer(options: {
+    nonce: string;
+    gpuCount: number;
+    at: Date;
+    verdict?: boolean;
+    key?: "test" | "other";
+  }): Promise<[[string, string], Record<string, string>]>;
+}
+
+/** Creates a {@link TestNras} with its own key (and a second, unpublished key for forgeries). */
+export async function createTestNras(): Promise<TestNras> {
+  const kid = "masque-test-nras-key";
+  const published = await generateKeyPair("ES384", { extractable: true });
+  const unpublished = await generateKeyPair("ES384", { extractable: true });
+  const jwk = { ...(await exportJWK(published.publicKey)), kid, alg: "ES384", use: "sig" };
+  const sign = (claims: JWTPayload, at: Date, key: CryptoKey) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES384", kid })
+      .setIssuer("https://nras.attestation.nvidia.com")
+      .setIssuedAt(Math.floor(at.getTime() / 1000))
+      .setNotBefore(Math.floor(at.getTime() / 1000))
+      .setExpirationTime(Math.floor(at.getTime() / 1000) + 3600)
+      .sign(key);
+  return {
+    jwks: { keys: [jwk] },
+    async answer({ nonce, gpuCount, at, verdict = true, key = "test" }) {
+      const signingKey = key === "test" ? published.privateKey : unpublished.privateKey;
+      const gpus: Record<string, string> = {};
+      const submods: Record<string, unknown> = {};
+      for (let index = 0; index < gpuCount; index += 1) {
+        const token = await sign(
+          { eat_nonce: nonce, measres: "success", hwmodel: "GH100 A01 GSP BROM" },
+          at,
+          signingKey,
+        );
+        gpus[`GPU-${index}`] = token;
+        submods[`GPU-${index}`] = ["DIGEST", ["SHA-256", createHash("sha256").update(token).digest("hex")]];
+      }
+      const overall = await sign(
+        {
+          sub: "NVIDIA-PLATFORM-ATTESTATION",
+          eat_nonce: nonce,
+          "x-nvidia-overall-att-result": verdict,
+          submods,
+        },
+        at,
+        signingKey,
+      );
+      return [["JWT", overall], gpus];
+    },
+  };
+}
+
+/** Starts an HTTP server on 127.0.0.1 at a random port; `close` stops it. */
+export async function startTestServer(
+  handler: (request: IncomingMessage, body: Buffer) => Promise<PcsAnswer | undefined> | PcsAnswer | undefined,
+): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", async () => {
+      requests.push(`${request.method} ${request.url}`);
+      try {
+        const answer = await handler(request, Buffer.concat(chunks));
+        if (!answer) {
+          response.writeHead(404).end("not found");
+          return;
+        }
+        response.writeHead(answer.status, answer.headers).end(answer.body);
+      } catch (error) {
+        response.writeHead(500).end(String(error));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
+
+/** A JSON {@link PcsAnswer}. */
+export function jsonAnswer(value: unknown, status = 200): PcsAnswer {
+  return { status, headers: { "content-type": "application/json" }, body: JSON.stringify(value) };
+}
