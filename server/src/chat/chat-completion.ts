@@ -1,21 +1,22 @@
 import { randomBytes } from "node:crypto";
 import {
   type ChatCompletionRequest,
+  InvalidRequestError,
   MasqueError,
   ModelUnavailableError,
   PermissionDeniedError,
   tiers,
   UpstreamError,
-  UpstreamTimeoutError,
 } from "@masque/shared";
 import type { KeyPrincipal } from "../auth/api-keys.ts";
 import type { Db } from "../db/open-database.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { Logger } from "../logging/logger.ts";
 import { buildUpstreamBody, type UpstreamChatBody } from "../privacy/strip-identity.ts";
+import { adapterFor } from "../routing/adapter-for.ts";
 import type { CatalogModel, ModelCatalog } from "../routing/model-catalog.ts";
-import { sendOpenAIChat } from "../routing/openai-compatible-adapter.ts";
-import { readSseData, sseEvent } from "../routing/sse.ts";
+import type { ChatCompletionObject } from "../routing/provider-adapter.ts";
+import { sseEvent } from "../routing/sse.ts";
 import { countCompletionTokens, countPromptTokens, estimateTokens } from "../usage/count-tokens.ts";
 import { recordUsage, type TokenUsage } from "../usage/record-usage.ts";
 
@@ -67,6 +68,12 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
       { param: "model" },
     );
   }
+  if (request.tools?.length && !model.capabilities.functionCalling) {
+    throw new InvalidRequestError(`The model '${model.id}' does not support tools.`, {
+      code: "tools_not_supported",
+      param: "tools",
+    });
+  }
   const availability = deps.catalog.availability(model);
   if (!availability.available) throw new ModelUnavailableError(availability.reason);
 
@@ -101,33 +108,39 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     );
   };
 
-  let response: Response;
-  try {
-    response = await sendOpenAIChat(model.provider, upstreamBody, {
-      signal: abort.signal,
-      timeoutMs: deps.upstreamTimeoutMs,
-      env: deps.env,
-      fetch: deps.fetch,
-    });
-  } catch (err) {
-    clientSignal.removeEventListener("abort", onClientAbort);
-    throw err;
-  }
+  const adapter = adapterFor(model.provider);
+  const callOptions = {
+    signal: abort.signal,
+    timeoutMs: deps.upstreamTimeoutMs,
+    env: deps.env,
+    fetch: deps.fetch,
+  };
 
   if (!upstreamBody.stream) {
-    const body = await readCompletion(response, model);
+    let body: ChatCompletionObject;
+    try {
+      body = await adapter.complete(upstreamBody, callOptions);
+    } finally {
+      clientSignal.removeEventListener("abort", onClientAbort);
+    }
     const usage = completionUsage(body, upstreamBody);
     settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
     return { stream: false, body: { ...body, id, model: model.id, usage }, headers };
   }
 
+  let chunks: AsyncGenerator<ChatCompletionObject>;
+  try {
+    chunks = await adapter.stream(upstreamBody, callOptions);
+  } catch (err) {
+    clientSignal.removeEventListener("abort", onClientAbort);
+    throw err;
+  }
   const includeUsage = request.stream_options?.include_usage === true;
-  const stream = relayStream(response, {
+  const stream = relayStream(chunks, {
     id,
     model,
     upstreamBody,
     includeUsage,
-    idleTimeoutMs: deps.upstreamTimeoutMs,
     abort,
     settle,
     logger: deps.logger,
@@ -139,25 +152,11 @@ function privacyHeader(model: CatalogModel): string {
   return model.privacy === "tee" ? "tee-verified" : model.privacy;
 }
 
-async function readCompletion(response: Response, model: CatalogModel): Promise<Record<string, unknown>> {
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    throw new UpstreamError(`Provider '${model.provider.id}' sent a response that is not JSON.`);
-  }
-  if (typeof body !== "object" || body === null || !Array.isArray((body as { choices?: unknown }).choices)) {
-    throw new UpstreamError(`Provider '${model.provider.id}' sent a response without choices.`);
-  }
-  return body as Record<string, unknown>;
-}
-
 /** The provider's usage when it reports one, else our own count. */
-function completionUsage(body: Record<string, unknown>, upstreamBody: UpstreamChatBody): OpenAIUsage {
+function completionUsage(body: ChatCompletionObject, upstreamBody: UpstreamChatBody): OpenAIUsage {
   const reported = body.usage as OpenAIUsage | undefined;
   if (isUsage(reported)) return reported;
-  const choices = body.choices as Array<{ message?: { content?: unknown; tool_calls?: unknown } }>;
-  const text = choices.map((c) => generatedText(c.message)).join("");
+  const text = body.choices.map((c) => generatedText(c.message as DeltaLike | undefined)).join("");
   return makeUsage(countPromptTokens(upstreamBody.messages), countCompletionTokens(text));
 }
 
@@ -171,7 +170,9 @@ function makeUsage(prompt: number, completion: number): OpenAIUsage {
 }
 
 /** Text a model generated in a message or a delta: content plus tool-call arguments. */
-function generatedText(message: { content?: unknown; tool_calls?: unknown } | undefined): string {
+type DeltaLike = { content?: unknown; tool_calls?: unknown };
+
+function generatedText(message: DeltaLike | undefined): string {
   if (!message) return "";
   let text = typeof message.content === "string" ? message.content : "";
   if (Array.isArray(message.tool_calls)) {
@@ -187,53 +188,44 @@ interface RelayOptions {
   model: CatalogModel;
   upstreamBody: UpstreamChatBody;
   includeUsage: boolean;
-  idleTimeoutMs: number;
   abort: AbortController;
   settle: (usage: TokenUsage) => void;
   logger: Logger;
 }
 
 /**
- * Relays the provider's SSE stream to the client chunk by chunk, with our id
- * and model name. The provider's usage chunk is held back and sent last, only
- * when the client asked for it. A client that goes away aborts the provider
- * request at once and is charged only for what it was sent.
+ * Relays the provider's chunks to the client as SSE, with our id and model
+ * name. The provider's usage is held back and sent last, only when the client
+ * asked for it. A client that goes away aborts the provider request at once
+ * and is charged only for what it was sent.
  */
-function relayStream(response: Response, o: RelayOptions): ReadableStream<Uint8Array> {
+function relayStream(
+  chunks: AsyncGenerator<ChatCompletionObject>,
+  o: RelayOptions,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const events = readSseData(response.body as ReadableStream<Uint8Array>);
+  const send = (controller: ReadableStreamDefaultController<Uint8Array>, data: string) =>
+    controller.enqueue(encoder.encode(sseEvent(data)));
   let reported: OpenAIUsage | undefined;
   let delivered = "";
   let created = Math.floor(Date.now() / 1000);
-  let settled = false;
-  const settleOnce = () => {
-    if (settled) return;
-    settled = true;
-    const usage =
-      reported ?? makeUsage(countPromptTokens(o.upstreamBody.messages), countCompletionTokens(delivered));
-    o.settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
-    return usage;
-  };
-
-  const nextEvent = async (): Promise<IteratorResult<string>> => {
-    let timer: NodeJS.Timeout | undefined;
-    const idle = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UpstreamTimeoutError(o.idleTimeoutMs)), o.idleTimeoutMs);
-    });
-    try {
-      return await Promise.race([events.next(), idle]);
-    } finally {
-      clearTimeout(timer);
+  let settled: OpenAIUsage | undefined;
+  const settleOnce = (): OpenAIUsage => {
+    if (!settled) {
+      settled =
+        reported ?? makeUsage(countPromptTokens(o.upstreamBody.messages), countCompletionTokens(delivered));
+      o.settle({ promptTokens: settled.prompt_tokens, completionTokens: settled.completion_tokens });
     }
+    return settled;
   };
 
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         for (;;) {
-          const next = await nextEvent();
-          if (next.done || next.value === "[DONE]") {
-            const usage = settleOnce() ?? makeUsage(0, 0);
+          const next = await chunks.next();
+          if (next.done) {
+            const usage = settleOnce();
             if (o.includeUsage) {
               const usageChunk = {
                 id: o.id,
@@ -243,23 +235,20 @@ function relayStream(response: Response, o: RelayOptions): ReadableStream<Uint8A
                 choices: [],
                 usage,
               };
-              controller.enqueue(encoder.encode(sseEvent(JSON.stringify(usageChunk))));
+              send(controller, JSON.stringify(usageChunk));
             }
-            controller.enqueue(encoder.encode(sseEvent("[DONE]")));
+            send(controller, "[DONE]");
             controller.close();
             o.abort.abort();
             return;
           }
-          const chunk = parseChunk(next.value, o.model);
-          if (isUsage(chunk.usage)) reported = chunk.usage;
-          delete chunk.usage;
-          const choices = chunk.choices as Array<{ delta?: { content?: unknown; tool_calls?: unknown } }>;
-          if (choices.length === 0) continue;
+          const { usage, ...chunk } = next.value;
+          if (isUsage(usage)) reported = usage;
+          if (chunk.choices.length === 0) continue;
           if (typeof chunk.created === "number") created = chunk.created;
-          for (const choice of choices) delivered += generatedText(choice.delta);
-          controller.enqueue(
-            encoder.encode(sseEvent(JSON.stringify({ ...chunk, id: o.id, model: o.model.id }))),
-          );
+          for (const choice of chunk.choices)
+            delivered += generatedText(choice.delta as DeltaLike | undefined);
+          send(controller, JSON.stringify({ ...chunk, id: o.id, model: o.model.id }));
           return;
         }
       } catch (err) {
@@ -270,7 +259,7 @@ function relayStream(response: Response, o: RelayOptions): ReadableStream<Uint8A
             ? err
             : new UpstreamError(`The stream from provider '${o.model.provider.id}' broke off.`);
         o.logger.warn({ code: error.code, model: o.model.id }, "stream ended with an error");
-        controller.enqueue(encoder.encode(sseEvent(JSON.stringify(error.toJSON()))));
+        send(controller, JSON.stringify(error.toJSON()));
         controller.close();
       }
     },
@@ -278,25 +267,7 @@ function relayStream(response: Response, o: RelayOptions): ReadableStream<Uint8A
       // The client went away: stop the provider now, and charge what was delivered.
       o.abort.abort();
       settleOnce();
-      void events.return(undefined);
+      void chunks.return(undefined);
     },
   });
-}
-
-function parseChunk(data: string, model: CatalogModel): Record<string, unknown> {
-  let chunk: unknown;
-  try {
-    chunk = JSON.parse(data);
-  } catch {
-    throw new UpstreamError(`Provider '${model.provider.id}' sent a malformed stream event.`);
-  }
-  if (typeof chunk !== "object" || chunk === null) {
-    throw new UpstreamError(`Provider '${model.provider.id}' sent a malformed stream event.`);
-  }
-  if ("error" in chunk)
-    throw new UpstreamError(`Provider '${model.provider.id}' reported an error mid-stream.`);
-  if (!Array.isArray((chunk as { choices?: unknown }).choices)) {
-    throw new UpstreamError(`Provider '${model.provider.id}' sent a stream event without choices.`);
-  }
-  return chunk as Record<string, unknown>;
 }

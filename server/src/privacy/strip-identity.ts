@@ -115,15 +115,15 @@ function pick(value: unknown, keys: string[]): Record<string, unknown> | undefin
 }
 
 /**
- * Headers sent upstream: fixed ones and the provider's pooled key. No client
- * header is ever copied (IP, forwarding headers, cookies, user agent, auth).
+ * Headers sent upstream: fixed ones plus the provider's credentials from our
+ * pool. No client header is ever copied (IP, forwarding headers, cookies,
+ * user agent, auth), so every caller looks the same to the provider.
  */
-export function upstreamHeaders(apiKey: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = {
+export function upstreamHeaders(credentials: Record<string, string>): Record<string, string> {
+  return {
     "content-type": "application/json",
     accept: "application/json, text/event-stream",
     "user-agent": "masque-gateway",
+    ...credentials,
   };
-  if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-  return headers;
 }

@@ -1,83 +1,67 @@
+import { UpstreamError } from "@masque/shared";
+import type { UpstreamChatBody } from "../privacy/strip-identity.ts";
 import {
-  InvalidRequestError,
-  ModelUnavailableError,
-  UpstreamError,
-  UpstreamTimeoutError,
-} from "@masque/shared";
-import { type UpstreamChatBody, upstreamHeaders } from "../privacy/strip-identity.ts";
+  parseEventJson,
+  postToProvider,
+  providerApiKey,
+  readEventsWithIdleTimeout,
+} from "./post-to-provider.ts";
+import type { AdapterCallOptions, ChatCompletionObject, ProviderAdapter } from "./provider-adapter.ts";
 import type { ProviderConfig } from "./providers-config.ts";
-
-export interface SendChatOptions {
-  /** Aborts the upstream request (client gone, or shutdown). */
-  signal: AbortSignal;
-  /** How long to wait for the provider's response headers. */
-  timeoutMs: number;
-  env?: NodeJS.ProcessEnv;
-  fetch?: typeof fetch;
-}
+import { readSseData } from "./sse.ts";
 
 /**
- * Sends a chat completion to an OpenAI-compatible provider and returns its
- * successful response unread. Failures become gateway errors that never quote
- * the provider's body or our credentials: 504 on timeout, 503 when the
- * provider cannot be reached, 502 for anything else it answers.
+ * Adapter for OpenAI-compatible chat completions (OpenAI, OpenRouter, TEE
+ * inference proxies, our local node): the body goes as is, answers come back
+ * as they are, checked for shape.
+ * @see https://platform.openai.com/docs/api-reference/chat
  */
-export async function sendOpenAIChat(
-  provider: ProviderConfig,
-  body: UpstreamChatBody,
-  options: SendChatOptions,
-): Promise<Response> {
-  const env = options.env ?? process.env;
-  const apiKey = provider.apiKeyEnv ? env[provider.apiKeyEnv] : undefined;
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
-  let response: Response;
-  try {
-    response = await (options.fetch ?? fetch)(`${provider.baseUrl}/chat/completions`, {
-      method: "POST",
-      headers: upstreamHeaders(apiKey),
-      body: JSON.stringify(body),
-      signal: AbortSignal.any([options.signal, timeout.signal]),
-      // Never send cookies or follow a redirect to somewhere we did not choose.
-      credentials: "omit",
-      redirect: "error",
-    });
-  } catch (err) {
-    if (timeout.signal.aborted) throw new UpstreamTimeoutError(options.timeoutMs);
-    if (options.signal.aborted) throw err;
-    throw new ModelUnavailableError(`Provider '${provider.id}' could not be reached.`, "model_unavailable", {
-      cause: err,
-    });
-  } finally {
-    clearTimeout(timer);
-  }
-  if (response.ok) return response;
-  if (response.status === 400 || response.status === 413 || response.status === 422) {
-    // The provider refused the request itself (too long, bad parameter): tell the
-    // client what it said, which concerns only the client's own request.
-    throw new InvalidRequestError(
-      `The model provider rejected the request: ${await providerMessage(response)}`,
-      {
-        code: "upstream_rejected_request",
-      },
+export function openAICompatibleAdapter(provider: ProviderConfig): ProviderAdapter {
+  const send = (body: UpstreamChatBody, options: AdapterCallOptions) => {
+    const key = providerApiKey(provider, options.env);
+    return postToProvider(
+      provider,
+      `${provider.baseUrl}/chat/completions`,
+      key ? { authorization: `Bearer ${key}` } : {},
+      body,
+      options,
     );
-  }
-  await response.body?.cancel().catch(() => {});
-  if (response.status === 408 || response.status === 504) throw new UpstreamTimeoutError(options.timeoutMs);
-  if (response.status === 429) {
-    throw new ModelUnavailableError(`Provider '${provider.id}' is rate limiting Masque; try again shortly.`);
-  }
-  throw new UpstreamError(`Provider '${provider.id}' answered with status ${response.status}.`);
+  };
+  const malformed = (what: string) => new UpstreamError(`Provider '${provider.id}' sent ${what}.`);
+
+  return {
+    async complete(body, options) {
+      const response = await send(body, options);
+      let value: unknown;
+      try {
+        value = await response.json();
+      } catch {
+        throw malformed("a response that is not JSON");
+      }
+      if (!isCompletionObject(value)) throw malformed("a response without choices");
+      return value;
+    },
+
+    async stream(body, options) {
+      const response = await send(body, options);
+      if (!response.body) throw malformed("an empty stream");
+      const events = readEventsWithIdleTimeout(readSseData(response.body), options.timeoutMs);
+      return (async function* () {
+        for await (const data of events) {
+          if (data === "[DONE]") return;
+          const chunk = parseEventJson(data, provider);
+          if ("error" in chunk)
+            throw new UpstreamError(`Provider '${provider.id}' reported an error mid-stream.`);
+          if (!isCompletionObject(chunk)) throw malformed("a stream event without choices");
+          yield chunk;
+        }
+      })();
+    },
+  };
 }
 
-/** The `error.message` of a provider's error body, bounded; never the raw body. */
-async function providerMessage(response: Response): Promise<string> {
-  try {
-    const body = (await response.json()) as { error?: { message?: unknown } };
-    const message = body.error?.message;
-    if (typeof message === "string" && message.length > 0) return message.slice(0, 500);
-  } catch {
-    // Not JSON: say nothing more than the status.
-  }
-  return `status ${response.status}`;
+function isCompletionObject(value: unknown): value is ChatCompletionObject {
+  return (
+    typeof value === "object" && value !== null && Array.isArray((value as { choices?: unknown }).choices)
+  );
 }
