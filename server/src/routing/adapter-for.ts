@@ -1,3 +1,4 @@
+import { anthropicAdapter } from "./anthropic/anthropic-adapter.ts";
 import { openAICompatibleAdapter } from "./openai-compatible-adapter.ts";
 import type { ProviderAdapter } from "./provider-adapter.ts";
 import type { ProviderConfig } from "./providers-config.ts";
@@ -11,6 +12,9 @@ export function adapterFor(provider: ProviderConfig): ProviderAdapter {
     switch (provider.kind) {
       case "openai":
         adapter = openAICompatibleAdapter(provider);
+        break;
+      case "anthropic":
+        adapter = anthropicAdapter(provider);
         break;
     }
     adapters.set(provider, adapter);

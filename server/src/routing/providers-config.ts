@@ -5,8 +5,8 @@ import { z } from "zod";
 const providerSchema = z.strictObject({
   /** Our name for the provider, referenced by models. */
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "use lower-case letters, digits, '-' and '_'"),
-  /** Wire protocol. `openai`: OpenAI-compatible chat completions. */
-  kind: z.enum(["openai"]),
+  /** Wire protocol: `openai` (OpenAI-compatible chat completions) or `anthropic` (Messages API). */
+  kind: z.enum(["openai", "anthropic"]),
   /** Base URL including the version path, e.g. https://api.openai.com/v1. */
   baseUrl: z.url(),
   /** Name of the environment variable that holds the provider's API key (our pooled credential). */

@@ -23,6 +23,7 @@ export interface RecordedRequest {
  * - `hang`: never answers.
  * - `malformed`: a stream whose second event is not JSON.
  * - `reset`: a stream cut off without `[DONE]` mid-way (socket destroyed).
+ * `POST /v1/messages` speaks Anthropic's Messages API for `echo` and `tool`.
  */
 export class StandInUpstream {
   readonly requests: RecordedRequest[] = [];
@@ -82,6 +83,7 @@ export class StandInUpstream {
 
     if (req.url === "/v1/models")
       return json(res, 200, { object: "list", data: [{ id: "echo", object: "model" }] });
+    if (req.url === "/v1/messages" && req.method === "POST") return anthropicMessages(body, res);
     if (req.url !== "/v1/chat/completions" || req.method !== "POST")
       return json(res, 404, { error: { message: "no" } });
 
@@ -193,6 +195,79 @@ export class StandInUpstream {
       send({ ...base, object: "chat.completion.chunk", choices: [], usage });
     res.end("data: [DONE]\n\n");
   }
+}
+
+/** Anthropic's Messages API, for `echo` and `tool`, JSON and SSE. */
+function anthropicMessages(body: Record<string, unknown>, res: http.ServerResponse): void {
+  const messages =
+    (body.messages as Array<{ role: string; content: Array<{ type: string; text?: string }> }>) ?? [];
+  const lastUser = [...messages].reverse().find((m) => m.role === "user");
+  const text = `echo: ${(lastUser?.content ?? []).map((b) => b.text ?? "").join("")}`;
+  const tools = body.tools as Array<{ name: string }> | undefined;
+  const useTool = body.model === "tool" && tools?.[0];
+  const usage = { input_tokens: 21, output_tokens: 9, cache_read_input_tokens: 4 };
+  if (body.stream !== true) {
+    return json(res, 200, {
+      id: "msg_standin",
+      type: "message",
+      role: "assistant",
+      model: body.model,
+      content: useTool
+        ? [
+            { type: "text", text: "Let me check." },
+            { type: "tool_use", id: "toolu_1", name: tools[0]?.name, input: { city: "Paris" } },
+          ]
+        : [{ type: "text", text }],
+      stop_reason: useTool ? "tool_use" : "end_turn",
+      stop_sequence: null,
+      usage,
+    });
+  }
+  res.writeHead(200, { "content-type": "text/event-stream" });
+  const send = (event: Record<string, unknown>) =>
+    res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  send({
+    type: "message_start",
+    message: {
+      id: "msg_standin",
+      type: "message",
+      role: "assistant",
+      model: body.model,
+      content: [],
+      usage: { input_tokens: 21, output_tokens: 1, cache_read_input_tokens: 4 },
+    },
+  });
+  send({ type: "ping" });
+  send({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
+  const reply = useTool ? "Let me check." : text;
+  for (let i = 0; i < reply.length; i += 3)
+    send({
+      type: "content_block_delta",
+      index: 0,
+      delta: { type: "text_delta", text: reply.slice(i, i + 3) },
+    });
+  send({ type: "content_block_stop", index: 0 });
+  if (useTool) {
+    send({
+      type: "content_block_start",
+      index: 1,
+      content_block: { type: "tool_use", id: "toolu_1", name: tools[0]?.name, input: {} },
+    });
+    for (const piece of ['{"ci', 'ty": "Pa', 'ris"}'])
+      send({
+        type: "content_block_delta",
+        index: 1,
+        delta: { type: "input_json_delta", partial_json: piece },
+      });
+    send({ type: "content_block_stop", index: 1 });
+  }
+  send({
+    type: "message_delta",
+    delta: { stop_reason: useTool ? "tool_use" : "end_turn", stop_sequence: null },
+    usage: { output_tokens: 9 },
+  });
+  send({ type: "message_stop" });
+  res.end();
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {
