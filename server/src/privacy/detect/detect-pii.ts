@@ -1,0 +1,62 @@
+import type { PiiType } from "@masque/shared";
+import { detectAddresses } from "./detect-addresses.ts";
+import { detectCards } from "./detect-cards.ts";
+import { detectCryptoAddresses } from "./detect-crypto-addresses.ts";
+import { detectDatesOfBirth } from "./detect-dates-of-birth.ts";
+import { detectEmails } from "./detect-emails.ts";
+import { detectIbans } from "./detect-ibans.ts";
+import { detectIpAddresses } from "./detect-ip-addresses.ts";
+import { detectNames } from "./detect-names.ts";
+import { detectNationalIds, detectSsns } from "./detect-national-ids.ts";
+import { detectPhones } from "./detect-phones.ts";
+import { detectSecrets } from "./detect-secrets.ts";
+import { detectUrls } from "./detect-urls.ts";
+import type { Detector, PiiSpan } from "./pii-span.ts";
+import { resolveOverlaps } from "./resolve-overlaps.ts";
+
+/** Pattern and checksum detectors: cheap, no word lists. */
+export const STRUCTURED_DETECTORS: readonly Detector[] = [
+  detectEmails,
+  detectPhones,
+  detectCards,
+  detectIbans,
+  detectSsns,
+  detectNationalIds,
+  detectIpAddresses,
+  detectCryptoAddresses,
+  detectSecrets,
+  detectUrls,
+  detectDatesOfBirth,
+];
+
+/** Detectors that read words: names and street addresses. */
+export const LANGUAGE_DETECTORS: readonly Detector[] = [detectNames, detectAddresses];
+
+/** Options of {@link detectPii}. */
+export interface DetectPiiOptions {
+  /** Only report these types (default: all). */
+  types?: ReadonlySet<PiiType>;
+  /** Run only the structured detectors (no names or addresses). */
+  structuredOnly?: boolean;
+}
+
+/**
+ * Finds the personal data in a text: non-overlapping spans, in order, where
+ * the longest and then the most specific detection wins.
+ */
+export function detectPii(text: string, options: DetectPiiOptions = {}): PiiSpan[] {
+  if (text.length === 0) return [];
+  // Escapes such as `\n` inside JSON or code must not glue words together; same length, so offsets hold.
+  const view = text.includes("\\") ? text.replace(/\\[nrt"\\/]/g, "  ") : text;
+  const detectors = options.structuredOnly
+    ? STRUCTURED_DETECTORS
+    : [...STRUCTURED_DETECTORS, ...LANGUAGE_DETECTORS];
+  const spans: PiiSpan[] = [];
+  for (const detect of detectors) {
+    for (const span of detect(view)) {
+      if (options.types && !options.types.has(span.type)) continue;
+      spans.push(view === text ? span : { ...span, value: text.slice(span.start, span.end) });
+    }
+  }
+  return resolveOverlaps(spans);
+}

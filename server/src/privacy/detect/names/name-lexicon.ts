@@ -1,0 +1,118 @@
+import nlp from "compromise";
+import { GIVEN_NAMES } from "./given-names.ts";
+import { SURNAME_SUFFIXES, SURNAMES } from "./surnames.ts";
+
+/**
+ * Name words that are also everyday English words: as lower-case words they are
+ * read as words, capitalised they are weak evidence of a name.
+ */
+const AMBIGUOUS = `will may mark bill jack grace hope rose joy faith dawn summer june april august art pat sue max ray rob
+guy frank drew bob gene jean gay lily ivy iris daisy holly ruby pearl amber crystal angel sunny sky river rain chase cash
+hunter mason taylor carter cook baker miller smith young white black brown green gray grey long short little king bishop
+page rich price hill wood woods field fields rice bell lane ford banks love hall star sterling dean major sage reed penny
+nice sandy misty honey candy destiny harmony melody trinity unity liberty justice royal prince princess earl duke baron
+noble don van del win chance miles case cole bond joy hazel olive jade violet heather rosemary ginger basil herb clay
+stone rock cliff glen dale forest lake brook storm wade wolf fox hart booth burns cross fisher gates hope house knight
+lamb lord marsh moss nash oliver park parks pike pope porter post power powers rush sharp shaw stark steel strong swift
+trip west north south east wing wise rich ward walker wall walls wells winter winters wren york young sunday monday friday
+jan mar jun jul aug sep oct nov dec sun mon tue wed thu fri sat ali lee kim ma li he an so do la le de di da du bin al el
+son ben tom tim kit ken ted dan don jo mo so ho ha min jun ray van von sam nan ian amy eve ada ida ira una ana ava zoe
+may cherry berry merry bliss blessing charity constance felicity verity prudence patience mercy serenity joyce sunny
+dolly polly molly kitty bunny pepper coco gigi lulu lala nana papa mama baby sugar brandy whisky whiskey sherry
+memory echo fortune lucky happy doc doll sonny buddy rusty dusty randy dick willy`;
+
+const tokenize = (s: string) => s.split(/\s+/).filter(Boolean);
+
+function expandInflections(word: string, into: Set<string>): void {
+  into.add(word);
+  if (word.length < 3 || word.includes(" ")) return;
+  into.add(`${word}s`);
+  into.add(`${word}es`);
+  into.add(`${word}ed`);
+  into.add(`${word}d`);
+  into.add(`${word}ing`);
+  into.add(`${word}ly`);
+  into.add(`${word}er`);
+  into.add(`${word}ers`);
+  if (word.endsWith("e")) into.add(`${word.slice(0, -1)}ing`);
+  if (word.endsWith("y")) {
+    into.add(`${word.slice(0, -1)}ies`);
+    into.add(`${word.slice(0, -1)}ied`);
+    into.add(`${word.slice(0, -1)}ily`);
+  }
+}
+
+const NAME_TAGS = new Set(["FirstName", "MaleName", "FemaleName", "LastName", "Person"]);
+const PLACE_TAGS = new Set([
+  "Country",
+  "City",
+  "Region",
+  "Place",
+  "Demonym",
+  "Organization",
+  "SportsTeam",
+  "Month",
+  "WeekDay",
+]);
+
+/** The word lists the name detector looks up, built once per process. */
+export interface NameLexicon {
+  given: ReadonlySet<string>;
+  surname: ReadonlySet<string>;
+  /** Everyday English words (and their inflections): not evidence of a name. */
+  common: ReadonlySet<string>;
+  /** Name words that are also everyday words. */
+  ambiguous: ReadonlySet<string>;
+  /** Countries, cities, regions, demonyms, organisations, months, weekdays. */
+  places: ReadonlySet<string>;
+  surnameSuffixes: readonly string[];
+}
+
+let cached: NameLexicon | undefined;
+
+/** The lexicon: the hand-written gazetteers plus compromise's name, place and word lexicon. */
+export function nameLexicon(): NameLexicon {
+  if (cached) return cached;
+  const given = new Set(tokenize(GIVEN_NAMES));
+  const surname = new Set(tokenize(SURNAMES));
+  const common = new Set<string>();
+  const places = new Set<string>();
+  const world = nlp.world() as unknown as { model: { one: { lexicon: Record<string, string | string[]> } } };
+  const lexicon = world.model.one.lexicon;
+  for (const [word, tags] of Object.entries(lexicon)) {
+    const list = Array.isArray(tags) ? tags : [tags];
+    if (list.some((t) => PLACE_TAGS.has(t))) places.add(word);
+    if (list.some((t) => t === "FirstName" || t === "MaleName" || t === "FemaleName")) {
+      if (!word.includes(" ")) given.add(word);
+    } else if (list.includes("LastName")) {
+      if (!word.includes(" ")) surname.add(word);
+    } else if (!list.some((t) => NAME_TAGS.has(t) || PLACE_TAGS.has(t) || t === "Honorific")) {
+      expandInflections(word, common);
+    }
+  }
+  for (const w of EXTRA_COMMON.split(/\s+/)) if (w) expandInflections(w, common);
+  cached = {
+    given,
+    surname,
+    common,
+    ambiguous: new Set(tokenize(AMBIGUOUS)),
+    places,
+    surnameSuffixes: [...SURNAME_SUFFIXES].sort((a, b) => b.length - a.length),
+  };
+  return cached;
+}
+
+/** Frequent words compromise's lexicon leaves to its rules (plurals, adverbs, function words). */
+const EXTRA_COMMON = `a an the and or but if then else when while where what who whom whose which why how this that these those
+i me my mine we us our ours you your yours he him his she her hers it its they them their theirs there here
+is are was were be been being am do does did done have has had having can could shall should would must might
+not no yes ok okay all any some many much more most few less least each every either neither both other another
+such same own only just also very too so than as at by for from in into of off on onto out over per to up upon
+with within without about above across after against along among around before behind below beneath beside
+between beyond during except inside near outside since through throughout till toward towards under until via
+hello hi hey thanks thank please sorry dear regards best cheers sincerely welcome bye goodbye yeah yep nope
+new old good bad great big small first last next previous today tomorrow yesterday now later soon ago
+one two three four five six seven eight nine ten hundred thousand million
+song songs list album band music file files data user users account accounts order orders number numbers
+name names address email phone date time year years day days week weeks month months hour hours
+`;
