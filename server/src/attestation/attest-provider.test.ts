@@ -15,6 +15,7 @@ import {
   nearCollateral,
   pcsAnswer,
   startTestServer,
+  TDX_QUOTE_OFFSETS,
   type TestNras,
 } from "./test-fixtures.ts";
 
@@ -239,7 +240,7 @@ describeWithTeeFixtures("attestProvider against a local provider stand-in", () =
     reset();
     mutateReport = (report) => {
       const quote = Buffer.from(report.intel_quote as string, "hex");
-      quote[48 + 16 + 48 + 48 + 8] = 0x01;
+      quote[TDX_QUOTE_OFFSETS.tdAttributes] = 0x01;
       return { ...report, intel_quote: quote.toString("hex") };
     };
     const result = await attest();

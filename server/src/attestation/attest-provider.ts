@@ -8,7 +8,12 @@ import {
   attestationPolicySchema,
   enforceMeasurementAllowlist,
 } from "./attestation-policy.ts";
-import type { AttestationCheck, AttestationCheckName, AttestationResult } from "./attestation-result.ts";
+import {
+  type AttestationCheck,
+  type AttestationCheckName,
+  type AttestationResult,
+  attestationExpiry,
+} from "./attestation-result.ts";
 import type { CollateralSource, FetchLike } from "./collateral-cache.ts";
 import {
   type AttestationReport,
@@ -37,9 +42,9 @@ export interface AttestProviderOptions {
   /** The provider's API base, e.g. `https://cloud-api.near.ai/v1`. */
   baseUrl: string;
   model: string;
-  /** Where Intel collateral comes from: one {@link createCollateralCache} per process. */
+  /** Where Intel collateral comes from: one `createCollateralCache` per process. */
   collateral: CollateralSource;
-  /** Operator policy; defaults to the strictest ({@link DEFAULT_ATTESTATION_POLICY}). */
+  /** Operator policy; defaults to the strictest (`DEFAULT_ATTESTATION_POLICY`). */
   policy?: AttestationPolicyInput;
   /** NRAS endpoints; absent means the NRAS check is skipped and says so. */
   nras?: NrasConfig;
@@ -58,8 +63,8 @@ export interface AttestProviderOptions {
 
 /**
  * Attests one TEE provider for one model with a fresh nonce and returns every check.
- * Never throws for a failed verification: the result says `ok: false` with the first
- * failed check's reason (gate with {@link assertAttestationUsable}). Checks that do not
+ * Never throws for a failed verification (only for programming errors): the result says
+ * `ok: false` with the first failed check's reason (gate with `assertAttestationUsable`). Checks that do not
  * depend on a failed one still run, so the UI shows the whole picture.
  *
  * Verifies, in order: the report (fetched, schema, nonce echo, ECDSA); the TDX quote
@@ -282,10 +287,13 @@ export async function attestProvider(options: AttestProviderOptions): Promise<At
   const failed = checks.find((check) => !check.ok);
   const finishedAt = now();
   const ok = failed === undefined;
-  const expiries = [finishedAt.getTime() + policy.maxAgeSeconds * 1000];
   const collateralExpiry = collateralExpiresAt as Date | null;
-  if (collateralExpiry) expiries.push(collateralExpiry.getTime());
-  if (nrasExpiresAt !== null) expiries.push(nrasExpiresAt);
+  const expiresAt = attestationExpiry({
+    finishedAt,
+    maxAgeSeconds: policy.maxAgeSeconds,
+    collateralExpiresAt: collateralExpiry,
+    nrasExpiresAtMs: nrasExpiresAt,
+  });
   const verifiedReport = report as AttestationReport | undefined;
   return {
     ok,
@@ -293,7 +301,7 @@ export async function attestProvider(options: AttestProviderOptions): Promise<At
     detail: failed ? `${failed.name}: ${failed.detail}` : "every check passed",
     provider: { baseUrl: options.baseUrl, model: options.model },
     checkedAt: startedAt.toISOString(),
-    expiresAt: ok ? new Date(Math.min(...expiries)).toISOString() : finishedAt.toISOString(),
+    expiresAt: ok ? expiresAt.toISOString() : finishedAt.toISOString(),
     nonce: nonceHex,
     signingAddress: ok && verifiedReport ? getAddress(verifiedReport.signing_address) : null,
     claimedSigningAddress: verifiedReport ? getAddress(verifiedReport.signing_address) : null,

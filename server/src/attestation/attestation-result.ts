@@ -88,3 +88,23 @@ export function assertAttestationUsable(result: AttestationResult, now: Date): v
     );
   }
 }
+
+/** Inputs of {@link attestationExpiry}. */
+export interface AttestationExpiryInput {
+  finishedAt: Date;
+  maxAgeSeconds: number;
+  collateralExpiresAt: Date | null;
+  /** `exp` of NRAS's overall token, in ms, when NRAS was verified. */
+  nrasExpiresAtMs: number | null;
+}
+
+/**
+ * When a passed attestation must be redone: the earliest of the policy's maximum age,
+ * the Intel collateral's expiry and the NRAS token's expiry.
+ */
+export function attestationExpiry(input: AttestationExpiryInput): Date {
+  const candidates = [input.finishedAt.getTime() + input.maxAgeSeconds * 1000];
+  if (input.collateralExpiresAt) candidates.push(input.collateralExpiresAt.getTime());
+  if (input.nrasExpiresAtMs !== null) candidates.push(input.nrasExpiresAtMs);
+  return new Date(Math.min(...candidates));
+}

@@ -39,12 +39,22 @@ export interface CollateralCacheOptions {
 /**
  * The moment a collateral set stops being valid: the earlier `nextUpdate` of its TCB
  * info and QE identity (after which DCAP verification refuses it).
+ * @throws TeeAttestationError `tdx_collateral_unavailable` when the dates cannot be read
  * @see https://api.portal.trustedservices.intel.com/content/documentation.html#pcs-tcb-info-tdx-v4
  */
 export function collateralExpiry(collateral: Collateral): Date {
-  const tcbInfo = JSON.parse(collateral.tcb_info) as { nextUpdate: string };
-  const qeIdentity = JSON.parse(collateral.qe_identity) as { nextUpdate: string };
-  return new Date(Math.min(Date.parse(tcbInfo.nextUpdate), Date.parse(qeIdentity.nextUpdate)));
+  let expiry = Number.NaN;
+  try {
+    const tcbInfo = JSON.parse(collateral.tcb_info) as { nextUpdate?: unknown };
+    const qeIdentity = JSON.parse(collateral.qe_identity) as { nextUpdate?: unknown };
+    expiry = Math.min(Date.parse(String(tcbInfo.nextUpdate)), Date.parse(String(qeIdentity.nextUpdate)));
+  } catch (error) {
+    throw new TeeAttestationError("tdx_collateral_unavailable", "collateral is not JSON", { cause: error });
+  }
+  if (Number.isNaN(expiry)) {
+    throw new TeeAttestationError("tdx_collateral_unavailable", "collateral has no valid nextUpdate");
+  }
+  return new Date(expiry);
 }
 
 /**

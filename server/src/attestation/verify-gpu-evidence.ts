@@ -239,9 +239,17 @@ function verifySpdmMeasurements(
     );
   }
 
+  if (leaf.publicKey.asymmetricKeyDetails?.namedCurve !== "secp384r1") {
+    throw new TeeAttestationError("gpu_spdm_unsupported", `GPU ${gpu}: attestation key is not ECDSA P-384`);
+  }
   const signed = evidence.subarray(0, evidence.length - P384_SIGNATURE_LEN);
   const signature = evidence.subarray(evidence.length - P384_SIGNATURE_LEN);
-  const valid = cryptoVerify("sha384", signed, { key: leaf.publicKey, dsaEncoding: "ieee-p1363" }, signature);
+  let valid = false;
+  try {
+    valid = cryptoVerify("sha384", signed, { key: leaf.publicKey, dsaEncoding: "ieee-p1363" }, signature);
+  } catch {
+    valid = false;
+  }
   if (!valid) {
     throw new TeeAttestationError(
       "gpu_spdm_signature_invalid",
