@@ -275,21 +275,6 @@ contract Staking is ERC20, AccessControlDefaultAdminRules {
         return EmissionSchedule.ratePerSecondAt(EMISSION_START, t);
     }
 
-    /// @notice Always reverts: sVVV is non-transferable.
-    function transfer(address, uint256) public pure override returns (bool) {
-        revert NonTransferable();
-    }
-
-    /// @notice Always reverts: sVVV is non-transferable.
-    function transferFrom(address, address, uint256) public pure override returns (bool) {
-        revert NonTransferable();
-    }
-
-    /// @notice Always reverts: sVVV is non-transferable, so allowances would be meaningless.
-    function approve(address, uint256) public pure override returns (bool) {
-        revert NonTransferable();
-    }
-
     // ---------------------------------------------------------------- internals
 
     /// @dev Brings the accumulator up to now, then credits `account` everything it earned since its last
@@ -337,9 +322,20 @@ contract Staking is ERC20, AccessControlDefaultAdminRules {
         weightOf[account] = weight;
     }
 
-    /// @dev sVVV only moves by minting (stake, restake) and burning (unstake).
+    /// @dev sVVV only moves by minting (stake, restake) and burning (unstake): `transfer` and
+    /// `transferFrom` revert here (or in `_spendAllowance`), and `approve` reverts in `_approve`.
     function _update(address from, address to, uint256 value) internal override {
         if (from != address(0) && to != address(0)) revert NonTransferable();
         super._update(from, to, value);
+    }
+
+    /// @dev Allowances would be meaningless for a non-transferable token.
+    function _approve(address, address, uint256, bool) internal pure override {
+        revert NonTransferable();
+    }
+
+    /// @dev Makes `transferFrom` fail with `NonTransferable` rather than with a missing allowance.
+    function _spendAllowance(address, address, uint256) internal pure override {
+        revert NonTransferable();
     }
 }
