@@ -64,8 +64,8 @@ export interface AttestProviderOptions {
 /**
  * Attests one TEE provider for one model with a fresh nonce and returns every check.
  * Never throws for a failed verification (only for programming errors): the result says
- * `ok: false` with the first failed check's reason (gate with `assertAttestationUsable`). Checks that do not
- * depend on a failed one still run, so the UI shows the whole picture.
+ * `ok: false` with the first failed check's reason (gate with `assertAttestationUsable`).
+ * Checks that do not depend on a failed one still run, so the UI shows the whole picture.
  *
  * Verifies, in order: the report (fetched, schema, nonce echo, ECDSA); the TDX quote
  * (DCAP, debug TD, TCB policy); report_data = address ‖ nonce; the event log replays to

@@ -5,6 +5,7 @@ import {
   createCollateralCache,
   INTEL_PCS_URL,
   PHALA_PCCS_URL,
+  staticCollateral,
 } from "./collateral-cache.ts";
 import {
   describeWithTeeFixtures,
@@ -118,5 +119,18 @@ describeWithTeeFixtures("collateral cache", () => {
       },
     });
     expect(await reasonOf(() => cache.get(dstackSample().quote))).toBe("tdx_collateral_unavailable");
+  });
+
+  it("serves stored collateral offline with its own expiry", async () => {
+    const source = staticCollateral(nearCollateral(), NEAR_VALID_AT);
+    const entry = await source.get(dstackSample().quote);
+    expect(entry).toMatchObject({ fmspc: "20A06F000000", ca: "platform", fetchedAt: NEAR_VALID_AT });
+    expect(entry.expiresAt.toISOString()).toBe("2025-10-02T07:10:03.000Z");
+  });
+
+  it("refuses collateral whose dates cannot be read", async () => {
+    expect(await reasonOf(() => collateralExpiry({ ...nearCollateral(), tcb_info: "{}" }))).toBe(
+      "tdx_collateral_unavailable",
+    );
   });
 });
