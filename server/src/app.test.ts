@@ -113,3 +113,57 @@ describe("request validation", () => {
     expect(res.status).toBe(405);
   });
 });
+
+describe("anonymous browser sessions", () => {
+  const secret = "d3v1ce-s3cret-0123456789abcdefABCDEF";
+  const signIn = (deviceSecret: string) =>
+    app.request("/api/auth/anonymous", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ deviceSecret }),
+    });
+
+  it("creates a Free account on first sight and a session cookie that authenticates /v1", async () => {
+    const first = await signIn(secret);
+    expect(first.status).toBe(201);
+    const { account } = (await first.json()) as { account: { id: string; tier: string } };
+    expect(account.tier).toBe("free");
+    const cookie = first.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^masque_session=[\w-]{43};/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+
+    const models = await app.request("/v1/models", { headers: { cookie: cookie.split(";")[0] ?? "" } });
+    expect(models.status).toBe(200);
+
+    const again = await signIn(secret);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { account: { id: string } }).account.id).toBe(account.id);
+
+    const out = await app.request("/api/auth/logout", {
+      method: "POST",
+      headers: { cookie: cookie.split(";")[0] ?? "" },
+    });
+    expect(out.status).toBe(204);
+    const after = await app.request("/v1/models", { headers: { cookie: cookie.split(";")[0] ?? "" } });
+    expect(after.status).toBe(401);
+    expect(((await after.json()) as { error: { code: string } }).error.code).toBe("session_expired");
+  });
+
+  it("stores neither the device secret nor the session token", async () => {
+    const res = await signIn("an0ther-dev1ce-s3cret-xyzXYZ0123456789");
+    const token = /masque_session=([\w-]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1] ?? "";
+    const dump =
+      JSON.stringify(db.$client.prepare("select * from accounts").all()) +
+      JSON.stringify(db.$client.prepare("select * from sessions").all());
+    expect(dump).not.toContain("an0ther-dev1ce-s3cret");
+    expect(token.length).toBeGreaterThan(20);
+    expect(dump).not.toContain(token);
+  });
+
+  it("refuses a device secret too short to be random", async () => {
+    const res = await signIn("short");
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { param: string } }).error.param).toBe("deviceSecret");
+  });
+});

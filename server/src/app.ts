@@ -2,9 +2,10 @@ import { MethodNotAllowedError, PayloadTooLargeError } from "@masque/shared";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
-import { requireApiKey } from "./auth/require-api-key.ts";
+import { authenticate } from "./auth/authenticate.ts";
 import type { ChatDeps } from "./chat/chat-completion.ts";
 import { notFoundResponse, toErrorResponse } from "./http/error-handler.ts";
+import { authRoute } from "./routes/auth.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { modelsRoute } from "./routes/models.ts";
 
@@ -48,13 +49,14 @@ export function createApp(options: AppOptions) {
   app.get("/health", (c) => c.json({ status: "ok" }));
 
   const v1 = new Hono();
-  v1.use(requireApiKey(options.db));
+  v1.use(authenticate(options.db));
   v1.route("/models", modelsRoute(options.catalog));
   v1.route("/chat/completions", chatCompletionsRoute(options));
   v1.all("/chat/completions", (c) => {
     throw new MethodNotAllowedError(c.req.method, "/v1/chat/completions");
   });
   app.route("/v1", v1);
+  app.route("/api/auth", authRoute(options.db));
 
   app.notFound(notFoundResponse);
   app.onError((err, c) => toErrorResponse(err, c, logger));

@@ -3,6 +3,7 @@ import type { TierId } from "@masque/shared";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/open-database.ts";
 import { accounts, apiKeys } from "../db/schema.ts";
+import type { Principal } from "./principal.ts";
 
 const KEY_PREFIX = "msq_";
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -77,16 +78,8 @@ export function createApiKey(db: Db, options: CreateApiKeyOptions = {}): CreateA
   });
 }
 
-/** Who a valid key belongs to. */
-export interface KeyPrincipal {
-  keyId: string;
-  accountId: string;
-  tier: TierId;
-  type: "inference" | "admin";
-}
-
 export type KeyLookup =
-  | { ok: true; principal: KeyPrincipal }
+  | { ok: true; principal: Principal }
   | { ok: false; reason: "unknown" | "revoked" | "expired" };
 
 /**
@@ -114,7 +107,14 @@ export function findApiKey(db: Db, presented: string, now = new Date()): KeyLook
   }
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt && row.expiresAt <= now) return { ok: false, reason: "expired" };
-  return { ok: true, principal: { keyId: row.id, accountId: row.accountId, tier: row.tier, type: row.type } };
+  return {
+    ok: true,
+    principal: {
+      accountId: row.accountId,
+      tier: row.tier,
+      via: { kind: "key", keyId: row.id, keyType: row.type },
+    },
+  };
 }
 
 /** Lists keys without their secrets, newest first. */

@@ -8,7 +8,7 @@ import {
   tiers,
   UpstreamError,
 } from "@masque/shared";
-import type { KeyPrincipal } from "../auth/api-keys.ts";
+import { type Principal, rateLimitBucket } from "../auth/principal.ts";
 import type { Db } from "../db/open-database.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -33,7 +33,7 @@ export interface ChatDeps {
 /** One client request to the gateway. */
 export interface ChatCall {
   request: ChatCompletionRequest;
-  principal: KeyPrincipal;
+  principal: Principal;
   /** Aborts when the client disconnects. */
   signal: AbortSignal;
   requestId: string;
@@ -82,7 +82,8 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     upstreamBody.messages,
     request.max_completion_tokens ?? request.max_tokens ?? undefined,
   );
-  const limits = deps.rateLimiter.admit(principal.keyId, tier.rateLimits.api, estimate);
+  const { bucket, limit } = rateLimitBucket(principal);
+  const limits = deps.rateLimiter.admit(bucket, limit, estimate);
 
   const abort = new AbortController();
   const onClientAbort = () => abort.abort(clientSignal.reason);
@@ -91,7 +92,7 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const id = `chatcmpl-${randomBytes(12).toString("base64url")}`;
   const settle = (usage: TokenUsage) => {
     clientSignal.removeEventListener("abort", onClientAbort);
-    deps.rateLimiter.charge(principal.keyId, usage.promptTokens + usage.completionTokens);
+    deps.rateLimiter.charge(bucket, usage.promptTokens + usage.completionTokens);
     recordUsage(deps.db, principal, model.id, usage);
     deps.logger.info(
       {

@@ -14,8 +14,24 @@ export const accounts = sqliteTable("accounts", {
   tier: text("tier", { enum: ["free", "pro", "pro_plus", "max"] })
     .notNull()
     .default("free"),
+  /** SHA-256 of an anonymous browser's random device secret, hex. */
+  deviceSecretHash: text("device_secret_hash").unique(),
   createdAt: createdAt(),
 });
+
+/** Browser sessions, found by the SHA-256 of the cookie's token (the token is never stored). */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("sessions_account_idx").on(t.accountId)],
+);
 
 export const apiKeys = sqliteTable(
   "api_keys",
@@ -39,13 +55,12 @@ export const apiKeys = sqliteTable(
   (t) => [index("api_keys_account_idx").on(t.accountId)],
 );
 
-/** Daily totals per key and model: counts only. */
+/** Daily totals per account, source and model: counts only. */
 export const usageCounters = sqliteTable(
   "usage_counters",
   {
-    keyId: text("key_id")
-      .notNull()
-      .references(() => apiKeys.id),
+    /** An API key's id, or `app` for the web app's session. */
+    source: text("source").notNull(),
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id),
@@ -56,8 +71,5 @@ export const usageCounters = sqliteTable(
     promptTokens: integer("prompt_tokens").notNull().default(0),
     completionTokens: integer("completion_tokens").notNull().default(0),
   },
-  (t) => [
-    primaryKey({ columns: [t.keyId, t.day, t.model] }),
-    index("usage_account_day_idx").on(t.accountId, t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.accountId, t.source, t.day, t.model] })],
 );

@@ -1,7 +1,7 @@
 import { chatCompletionRequestSchema } from "@masque/shared";
 import { Hono } from "hono";
 import type { RequestIdVariables } from "hono/request-id";
-import type { AuthVariables } from "../auth/require-api-key.ts";
+import type { AuthVariables } from "../auth/authenticate.ts";
 import { type ChatDeps, runChatCompletion } from "../chat/chat-completion.ts";
 import { parseJsonBody } from "../http/parse-json-body.ts";
 

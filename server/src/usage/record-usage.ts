@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { KeyPrincipal } from "../auth/api-keys.ts";
+import { type Principal, usageSource } from "../auth/principal.ts";
 import type { Db } from "../db/open-database.ts";
 import { usageCounters } from "../db/schema.ts";
 
@@ -8,10 +8,10 @@ export interface TokenUsage {
   completionTokens: number;
 }
 
-/** Adds one request's token counts to today's (UTC) counter for its key and model. */
+/** Adds one request's token counts to today's (UTC) counter for its account, source and model. */
 export function recordUsage(
   db: Db,
-  principal: KeyPrincipal,
+  principal: Principal,
   model: string,
   usage: TokenUsage,
   now = new Date(),
@@ -19,7 +19,7 @@ export function recordUsage(
   const day = now.toISOString().slice(0, 10);
   db.insert(usageCounters)
     .values({
-      keyId: principal.keyId,
+      source: usageSource(principal),
       accountId: principal.accountId,
       day,
       model,
@@ -28,7 +28,7 @@ export function recordUsage(
       completionTokens: usage.completionTokens,
     })
     .onConflictDoUpdate({
-      target: [usageCounters.keyId, usageCounters.day, usageCounters.model],
+      target: [usageCounters.accountId, usageCounters.source, usageCounters.day, usageCounters.model],
       set: {
         requests: sql`${usageCounters.requests} + 1`,
         promptTokens: sql`${usageCounters.promptTokens} + ${usage.promptTokens}`,
