@@ -8,9 +8,12 @@ import { notFoundResponse, toErrorResponse } from "./http/error-handler.ts";
 import { authRoute } from "./routes/auth.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { modelsRoute } from "./routes/models.ts";
+import { serveWebApp } from "./web/serve-web-app.ts";
 
 export interface AppOptions extends ChatDeps {
   maxBodyBytes: number;
+  /** Serve the built web app from here, when it exists. */
+  webDir?: string;
 }
 
 /**
@@ -57,6 +60,8 @@ export function createApp(options: AppOptions) {
   });
   app.route("/v1", v1);
   app.route("/api/auth", authRoute(options.db));
+
+  if (options.webDir) serveWebApp(app, { dir: options.webDir });
 
   app.notFound(notFoundResponse);
   app.onError((err, c) => toErrorResponse(err, c, logger));

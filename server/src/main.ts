@@ -32,6 +32,7 @@ const app = createApp({
   logger,
   upstreamTimeoutMs: config.upstreamTimeoutMs,
   maxBodyBytes: config.maxBodyBytes,
+  webDir: config.webDir,
 });
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
 /** Relative paths are taken from where the user ran the command, not from server/ (pnpm's cwd). */
@@ -21,6 +22,7 @@ const envSchema = z.object({
   MASQUE_MODEL_DOWNLOAD: z.enum(["auto", "off"]).default("auto"),
   MASQUE_MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
   MASQUE_UPSTREAM_TIMEOUT_MS: positiveInt.default(60_000),
+  MASQUE_WEB_DIR: z.string().min(1).optional(),
   MASQUE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -39,6 +41,8 @@ export interface Config {
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   logLevel: z.infer<typeof envSchema>["MASQUE_LOG_LEVEL"];
+  /** The built web app the gateway serves at `/`. */
+  webDir: string;
 }
 
 /** Thrown when an environment variable is invalid; the message names each variable at fault. */
@@ -68,6 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: e.MASQUE_MAX_BODY_BYTES,
     upstreamTimeoutMs: e.MASQUE_UPSTREAM_TIMEOUT_MS,
     logLevel: e.MASQUE_LOG_LEVEL,
+    webDir: e.MASQUE_WEB_DIR
+      ? resolveFromInvocationDir(e.MASQUE_WEB_DIR)
+      : fileURLToPath(new URL("../../../web/dist", import.meta.url)),
   };
 }
 
