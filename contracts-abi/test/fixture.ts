@@ -1,4 +1,5 @@
 import {
+  type Abi,
   type Address,
   BaseError,
   type Chain,
@@ -8,10 +9,12 @@ import {
   createWalletClient,
   decodeErrorResult,
   defineChain,
+  encodeDeployData,
   getContract,
   type Hex,
   http,
   type PublicClient,
+  parseSignature,
   type TestClient,
   type TransactionReceipt,
   type Transport,
@@ -211,6 +214,82 @@ export async function revertOf(
     throw error;
   }
   throw new Error("expected the call to revert, but it succeeded");
+}
+
+/** Signs an EIP-2612 permit and returns it split into (v, r, s). */
+export async function signPermit(
+  chain: TestChain,
+  owner: ActorName,
+  token: { name: string; address: Address },
+  spender: Address,
+  value: bigint,
+  deadline: bigint,
+): Promise<{ v: number; r: Hex; s: Hex }> {
+  const account = chain.accounts[owner];
+  const nonce = await chain.publicClient.readContract({
+    address: token.address,
+    abi: vvv.abi,
+    functionName: "nonces",
+    args: [account.address],
+  });
+  const signature = await account.signTypedData({
+    domain: {
+      name: token.name,
+      version: "1",
+      chainId: chain.deployments.chainId,
+      verifyingContract: token.address,
+    },
+    types: {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    primaryType: "Permit",
+    message: { owner: account.address, spender, value, nonce, deadline },
+  });
+  const { r, s, yParity } = parseSignature(signature);
+  return { v: yParity + 27, r, s };
+}
+
+/** Deploys `artifact` from `actor` and returns its address. */
+export async function deployAs(
+  chain: TestChain,
+  actor: ActorName,
+  artifact: { abi: Abi; bytecode: Hex },
+  args: readonly unknown[],
+): Promise<Address> {
+  const hash = await chain
+    .wallet(actor)
+    .deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, args });
+  const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+  expect(receipt.status).toBe("success");
+  return receipt.contractAddress as Address;
+}
+
+/** The custom error a deployment of `artifact` with `args` reverts with (simulated, nothing is sent). */
+export async function deployRevertOf(
+  chain: TestChain,
+  artifact: { abi: Abi; bytecode: Hex },
+  args: readonly unknown[],
+): Promise<{ errorName: string; args: readonly unknown[] }> {
+  const data = encodeDeployData({ abi: artifact.abi, bytecode: artifact.bytecode, args });
+  try {
+    await chain.publicClient.call({ account: chain.accounts.deployer.address, data });
+  } catch (error) {
+    const withData =
+      error instanceof BaseError
+        ? error.walk((e) => typeof (e as { data?: unknown }).data === "string")
+        : null;
+    const raw = (withData as { data?: Hex } | null)?.data;
+    if (!raw) throw error;
+    const decoded = decodeErrorResult({ abi: allErrors, data: raw });
+    return { errorName: decoded.errorName, args: decoded.args ?? [] };
+  }
+  throw new Error("expected the deployment to revert, but it succeeded");
 }
 
 /** Asserts that `call` reverts with the custom error `errorName` (and `args`, when given). */

@@ -2,7 +2,7 @@ import { cumulativeEmissionAt } from "@masque/shared";
 import { getContract, parseEventLogs, zeroAddress } from "viem";
 import { describe, expect, it } from "vitest";
 import { vvv } from "../generated/index.ts";
-import { DAY, expectRevert, revertOf, useChain, WAD } from "./fixture.ts";
+import { DAY, expectRevert, revertOf, signPermit, useChain, WAD } from "./fixture.ts";
 
 const chain = useChain();
 
@@ -110,29 +110,14 @@ describe("VVV", () => {
     const { alice, bob } = chain.accounts;
     const token = chain.as("alice").vvv;
     const deadline = (await chain.now()) + 3600n;
-    const nonce = await token.read.nonces([alice.address]);
-    const signature = await alice.signTypedData({
-      domain: {
-        name: "VVV",
-        version: "1",
-        chainId: chain.deployments.chainId,
-        verifyingContract: chain.deployments.contracts.vvv,
-      },
-      types: {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      primaryType: "Permit",
-      message: { owner: alice.address, spender: bob.address, value: 42n, nonce, deadline },
-    });
-    const r = `0x${signature.slice(2, 66)}` as const;
-    const s = `0x${signature.slice(66, 130)}` as const;
-    const v = Number.parseInt(signature.slice(130, 132), 16);
+    const { v, r, s } = await signPermit(
+      chain,
+      "alice",
+      { name: "VVV", address: chain.deployments.contracts.vvv },
+      bob.address,
+      42n,
+      deadline,
+    );
     await chain.mined(chain.as("bob").vvv.write.permit([alice.address, bob.address, 42n, deadline, v, r, s]));
     expect(await token.read.allowance([alice.address, bob.address])).toBe(42n);
   });
