@@ -4,13 +4,18 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { authenticate } from "./auth/authenticate.ts";
 import type { ChatDeps } from "./chat/chat-completion.ts";
+import { SignatureStore } from "./chat/signature-store.ts";
 import { notFoundResponse, toErrorResponse } from "./http/error-handler.ts";
+import { attestationRoutes } from "./routes/attestation.ts";
 import { authRoute } from "./routes/auth.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { modelsRoute } from "./routes/models.ts";
+import { createAdapterRegistry } from "./routing/adapter-for.ts";
 import { serveWebApp } from "./web/serve-web-app.ts";
 
-export interface AppOptions extends ChatDeps {
+export interface AppOptions extends Omit<ChatDeps, "adapters" | "signatures"> {
+  adapters?: ChatDeps["adapters"];
+  signatures?: ChatDeps["signatures"];
   maxBodyBytes: number;
   /** Serve the built web app from here, when it exists. */
   webDir?: string;
@@ -21,7 +26,12 @@ export interface AppOptions extends ChatDeps {
  * function and shape the answer; every error leaves through one handler in
  * OpenAI's shape. Access logs carry ids, status and latency — never content.
  */
-export function createApp(options: AppOptions) {
+export function createApp(appOptions: AppOptions) {
+  const options: ChatDeps & AppOptions = {
+    ...appOptions,
+    adapters: appOptions.adapters ?? createAdapterRegistry(appOptions.attestations),
+    signatures: appOptions.signatures ?? new SignatureStore(),
+  };
   const { logger } = options;
   const app = new Hono();
 
@@ -55,6 +65,7 @@ export function createApp(options: AppOptions) {
   v1.use(authenticate(options.db));
   v1.route("/models", modelsRoute(options.catalog));
   v1.route("/chat/completions", chatCompletionsRoute(options));
+  v1.route("/", attestationRoutes(options.catalog, options.signatures, options.attestations));
   v1.all("/chat/completions", (c) => {
     throw new MethodNotAllowedError(c.req.method, "/v1/chat/completions");
   });

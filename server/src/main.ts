@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
+import { TeeAttestations } from "./attestation/tee-attestations.ts";
 import { loadConfigOrExit } from "./config/env.ts";
 import { openDatabase } from "./db/open-database.ts";
 import { RateLimiter } from "./limits/rate-limiter.ts";
@@ -25,9 +26,19 @@ const catalog = new ModelCatalog(providers, { logger });
 await catalog.refresh();
 const stopRefreshing = catalog.startRefreshing(30_000);
 
+// TEE models serve only once verified: checks start now and repeat on schedule.
+const teeModels = catalog.list().filter((m) => m.privacy === "tee");
+const attestations = teeModels.length > 0 ? new TeeAttestations(teeModels, { logger }) : undefined;
+if (attestations) {
+  catalog.useTeeAvailability((m) => attestations.availability(m.id));
+  void attestations.verifyAll();
+}
+const stopAttesting = attestations?.start();
+
 const app = createApp({
   db,
   catalog,
+  attestations,
   rateLimiter: new RateLimiter(),
   logger,
   upstreamTimeoutMs: config.upstreamTimeoutMs,
@@ -41,6 +52,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 
 const shutdown = () => {
   stopRefreshing();
+  stopAttesting?.();
   server.close(() => {
     db.$client.close();
     process.exit(0);

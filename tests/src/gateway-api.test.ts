@@ -419,14 +419,17 @@ describe("errors in OpenAI's shape", () => {
     expect(err.code).toBe("upstream_rejected_request");
   });
 
-  it("503 for a model whose provider is not configured or not verified", async () => {
-    for (const model of ["nokey-model", "tee-model"]) {
+  it("503 for a model whose provider is not configured, or a TEE model not verified", async () => {
+    for (const [model, code] of [
+      ["nokey-model", "model_unavailable"],
+      ["tee-model", "tee_attestation_failed"],
+    ]) {
       const err = await client.chat.completions
-        .create({ model, messages: [{ role: "user", content: "x" }] })
+        .create({ model: model as string, messages: [{ role: "user", content: "x" }] })
         .catch((e) => e);
       expect(err).toBeInstanceOf(OpenAI.InternalServerError);
       expect(err.status).toBe(503);
-      expect(err.code).toBe("model_unavailable");
+      expect(err.code).toBe(code);
     }
   });
 
@@ -458,7 +461,7 @@ describe("errors in OpenAI's shape", () => {
   });
 
   it("404 in the same shape for an unknown route", async () => {
-    const res = await fetch(`${gateway.url}/nowhere`);
+    const res = await fetch(`${gateway.url}/api/nowhere`);
     expect(res.status).toBe(404);
     expect(Object.keys(((await res.json()) as OpenAIErrorBody).error).sort()).toEqual([
       "code",

@@ -8,21 +8,27 @@ import {
   tiers,
   UpstreamError,
 } from "@masque/shared";
+import type { TeeAttestations } from "../attestation/tee-attestations.ts";
 import { type Principal, rateLimitBucket } from "../auth/principal.ts";
 import type { Db } from "../db/open-database.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { Logger } from "../logging/logger.ts";
 import { buildUpstreamBody, type UpstreamChatBody } from "../privacy/strip-identity.ts";
-import { adapterFor } from "../routing/adapter-for.ts";
+import type { AdapterRegistry } from "../routing/adapter-for.ts";
 import type { CatalogModel, ModelCatalog } from "../routing/model-catalog.ts";
-import type { ChatCompletionObject } from "../routing/provider-adapter.ts";
+import type { AdapterCallOptions, ChatCompletionObject } from "../routing/provider-adapter.ts";
 import { sseEvent } from "../routing/sse.ts";
 import { countCompletionTokens, countPromptTokens, estimateTokens } from "../usage/count-tokens.ts";
 import { recordUsage, type TokenUsage } from "../usage/record-usage.ts";
+import type { SignatureStore } from "./signature-store.ts";
 
 export interface ChatDeps {
   db: Db;
   catalog: ModelCatalog;
+  adapters: AdapterRegistry;
+  /** Present when any TEE model is configured. */
+  attestations?: TeeAttestations;
+  signatures: SignatureStore;
   rateLimiter: RateLimiter;
   logger: Logger;
   upstreamTimeoutMs: number;
@@ -75,7 +81,13 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     });
   }
   const availability = deps.catalog.availability(model);
-  if (!availability.available) throw new ModelUnavailableError(availability.reason);
+  if (!availability.available) {
+    // A TEE model is never served by another privacy class: it fails closed, saying why.
+    throw new ModelUnavailableError(
+      availability.reason,
+      model.privacy === "tee" ? "tee_attestation_failed" : undefined,
+    );
+  }
 
   const upstreamBody = buildUpstreamBody(request, model.upstreamId);
   const estimate = estimateTokens(
@@ -88,7 +100,9 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const abort = new AbortController();
   const onClientAbort = () => abort.abort(clientSignal.reason);
   clientSignal.addEventListener("abort", onClientAbort, { once: true });
-  const headers = { ...limits.headers, "x-masque-privacy": privacyHeader(model) };
+  const headers: Record<string, string> = { ...limits.headers, "x-masque-privacy": privacyHeader(model) };
+  const signingAddress = model.privacy === "tee" ? deps.attestations?.signingAddress(model.id) : undefined;
+  if (signingAddress) headers["x-masque-signing-address"] = signingAddress;
   const id = `chatcmpl-${randomBytes(12).toString("base64url")}`;
   const settle = (usage: TokenUsage) => {
     clientSignal.removeEventListener("abort", onClientAbort);
@@ -109,12 +123,13 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     );
   };
 
-  const adapter = adapterFor(model.provider);
-  const callOptions = {
+  const adapter = deps.adapters(model);
+  const callOptions: AdapterCallOptions = {
     signal: abort.signal,
     timeoutMs: deps.upstreamTimeoutMs,
     env: deps.env,
     fetch: deps.fetch,
+    onResponseSignature: (result) => deps.signatures.put(id, { model: model.id, result }),
   };
 
   if (!upstreamBody.stream) {
@@ -126,6 +141,7 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     }
     const usage = completionUsage(body, upstreamBody);
     settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
+    if (deps.signatures.get(id)?.result.ok) headers["x-masque-signature"] = "verified";
     return { stream: false, body: { ...body, id, model: model.id, usage }, headers };
   }
 

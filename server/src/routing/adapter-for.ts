@@ -1,23 +1,33 @@
+import type { TeeAttestations } from "../attestation/tee-attestations.ts";
 import { anthropicAdapter } from "./anthropic/anthropic-adapter.ts";
+import type { CatalogModel } from "./model-catalog.ts";
 import { openAICompatibleAdapter } from "./openai-compatible-adapter.ts";
 import type { ProviderAdapter } from "./provider-adapter.ts";
-import type { ProviderConfig } from "./providers-config.ts";
+import { teeAdapter } from "./tee-adapter.ts";
 
-const adapters = new WeakMap<ProviderConfig, ProviderAdapter>();
+export type AdapterRegistry = (model: CatalogModel) => ProviderAdapter;
 
-/** The adapter that speaks a provider's wire protocol (one per provider). */
-export function adapterFor(provider: ProviderConfig): ProviderAdapter {
-  let adapter = adapters.get(provider);
-  if (!adapter) {
-    switch (provider.kind) {
-      case "openai":
-        adapter = openAICompatibleAdapter(provider);
-        break;
-      case "anthropic":
-        adapter = anthropicAdapter(provider);
-        break;
+/**
+ * The adapter for each model: its provider's wire protocol, and for TEE
+ * models the signature checks against that model's attestation.
+ */
+export function createAdapterRegistry(attestations?: TeeAttestations): AdapterRegistry {
+  const byKey = new Map<string, ProviderAdapter>();
+  return (model) => {
+    const key = model.privacy === "tee" ? `tee:${model.id}` : `provider:${model.provider.id}`;
+    let adapter = byKey.get(key);
+    if (!adapter) {
+      if (model.privacy === "tee") {
+        if (!attestations) throw new Error("TEE models need the attestation registry");
+        adapter = teeAdapter(model.provider, model.id, attestations);
+      } else {
+        adapter =
+          model.provider.kind === "anthropic"
+            ? anthropicAdapter(model.provider)
+            : openAICompatibleAdapter(model.provider);
+      }
+      byKey.set(key, adapter);
     }
-    adapters.set(provider, adapter);
-  }
-  return adapter;
+    return adapter;
+  };
 }

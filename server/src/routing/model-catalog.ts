@@ -27,6 +27,8 @@ const discoveredModelsSchema = z.object({
 });
 
 export interface ModelCatalogOptions {
+  /** Whether a TEE model's attestation is current; without it, TEE models never serve. */
+  teeAvailability?: (model: CatalogModel) => Availability;
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
   logger: Logger;
@@ -44,6 +46,7 @@ export class ModelCatalog {
   private readonly env: NodeJS.ProcessEnv;
   private readonly fetch: typeof fetch;
   private readonly logger: Logger;
+  private teeAvailability: ((model: CatalogModel) => Availability) | undefined;
   private readonly startedAt = Math.floor(Date.now() / 1000);
 
   constructor(
@@ -53,6 +56,7 @@ export class ModelCatalog {
     this.env = options.env ?? process.env;
     this.fetch = options.fetch ?? fetch;
     this.logger = options.logger;
+    this.teeAvailability = options.teeAvailability;
     const providers = new Map(config.providers.map((p) => [p.id, p]));
     this.configured = config.models.map((m) =>
       this.fromConfig(m, providers.get(m.provider) as ProviderConfig),
@@ -85,8 +89,10 @@ export class ModelCatalog {
     const down = this.unreachable.get(provider.id);
     if (down) return { available: false, reason: down };
     if (provider.privacy === "tee") {
-      // Fail closed: a TEE model serves only once its attestation is verified.
-      return { available: false, reason: "TEE attestation has not been verified for this provider." };
+      // Fail closed: a TEE model serves only while its attestation is verified and current.
+      return (
+        this.teeAvailability?.(model) ?? { available: false, reason: "TEE attestation is not configured." }
+      );
     }
     return { available: true };
   }
@@ -112,6 +118,11 @@ export class ModelCatalog {
         ...(availability.available ? {} : { unavailable_reason: availability.reason }),
       },
     };
+  }
+
+  /** Connects the attestation registry (built from this catalog's TEE models). */
+  useTeeAvailability(check: (model: CatalogModel) => Availability): void {
+    this.teeAvailability = check;
   }
 
   /** Asks each `local` provider which models it serves now. */

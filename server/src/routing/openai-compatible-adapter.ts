@@ -23,7 +23,7 @@ export function openAICompatibleAdapter(provider: ProviderConfig): ProviderAdapt
       provider,
       `${provider.baseUrl}/chat/completions`,
       key ? { authorization: `Bearer ${key}` } : {},
-      body,
+      JSON.stringify(body),
       options,
     );
   };

@@ -9,7 +9,7 @@ import type { AdapterCallOptions } from "./provider-adapter.ts";
 import type { ProviderConfig } from "./providers-config.ts";
 
 /**
- * POSTs a JSON body to a provider and returns its successful response unread.
+ * POSTs a JSON body (already serialised, so callers know its exact bytes) to a provider and returns its successful response unread.
  * Failures become gateway errors that never quote our credentials or the
  * provider's raw body: 504 on timeout, 503 when the provider cannot be reached
  * or is overloaded, 400 when it rejected the request itself, 502 otherwise.
@@ -18,7 +18,7 @@ export async function postToProvider(
   provider: ProviderConfig,
   url: string,
   credentials: Record<string, string>,
-  body: unknown,
+  body: string,
   options: AdapterCallOptions,
 ): Promise<Response> {
   const timeout = new AbortController();
@@ -28,7 +28,7 @@ export async function postToProvider(
     response = await (options.fetch ?? fetch)(url, {
       method: "POST",
       headers: upstreamHeaders(credentials),
-      body: JSON.stringify(body),
+      body,
       signal: AbortSignal.any([options.signal, timeout.signal]),
       // Never send cookies or follow a redirect to somewhere we did not choose.
       credentials: "omit",

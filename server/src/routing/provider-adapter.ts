@@ -1,3 +1,4 @@
+import type { ResponseSignatureResult } from "../attestation/verify-response-signature.ts";
 import type { UpstreamChatBody } from "../privacy/strip-identity.ts";
 
 /** An OpenAI `chat.completion` object (or one chunk of a stream). */
@@ -10,6 +11,8 @@ export interface AdapterCallOptions {
   timeoutMs: number;
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
+  /** TEE providers: called with the verification of the answer's enclave signature. */
+  onResponseSignature?: (result: ResponseSignatureResult) => void;
 }
 
 /**

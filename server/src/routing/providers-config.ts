@@ -1,6 +1,25 @@
 import fs from "node:fs";
 import { formatIssuePath, privacyClasses } from "@masque/shared";
 import { z } from "zod";
+import { attestationPolicySchema } from "../attestation/attestation-policy.ts";
+import { PHALA_PCCS_URL } from "../attestation/collateral-cache.ts";
+
+/** How a `tee` provider is verified; every field has a strict default. */
+const attestationConfigSchema = z.strictObject({
+  /** PCCS (or Intel PCS) base URL the Intel collateral comes from. */
+  pccsUrl: z.url().default(PHALA_PCCS_URL),
+  /** TCB statuses, measurement allowlist (`mrtd`, `rtmr0-2`, `compose_hash`), GPU and NRAS requirements. */
+  policy: attestationPolicySchema.default(attestationPolicySchema.parse({})),
+  /** NVIDIA's attestation service; `false` skips the NRAS check (the result says so). */
+  nras: z
+    .union([
+      z.literal(false),
+      z.strictObject({ url: z.url().optional(), jwksUrl: z.url().optional(), issuer: z.string().optional() }),
+    ])
+    .default({}),
+  /** Re-verify this often, in seconds (also whenever the signing key changes). */
+  intervalSeconds: z.number().int().min(10).default(600),
+});
 
 const providerSchema = z.strictObject({
   /** Our name for the provider, referenced by models. */
@@ -12,6 +31,8 @@ const providerSchema = z.strictObject({
   /** Name of the environment variable that holds the provider's API key (our pooled credential). */
   apiKeyEnv: z.string().min(1).optional(),
   privacy: z.enum(privacyClasses),
+  /** For `tee` providers only: how their attestation is verified. */
+  attestation: attestationConfigSchema.optional(),
 });
 
 const modelSchema = z.strictObject({
@@ -43,8 +64,16 @@ export const providersFileSchema = z
   .superRefine((file, ctx) => {
     const ids = new Set<string>();
     file.providers.forEach((p, i) => {
-      if (ids.has(p.id))
+      if (ids.has(p.id)) {
         ctx.addIssue({ code: "custom", path: ["providers", i, "id"], message: `duplicate id '${p.id}'` });
+      }
+      if (p.attestation && p.privacy !== "tee") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["providers", i, "attestation"],
+          message: "only tee providers are attested",
+        });
+      }
       ids.add(p.id);
     });
     const modelIds = new Set<string>();
@@ -65,6 +94,12 @@ export const providersFileSchema = z
 export type ProvidersFile = z.infer<typeof providersFileSchema>;
 export type ProviderConfig = ProvidersFile["providers"][number];
 export type ModelConfig = ProvidersFile["models"][number];
+export type AttestationConfig = z.infer<typeof attestationConfigSchema>;
+
+/** A tee provider's attestation settings, defaults filled in. */
+export function attestationConfigOf(provider: ProviderConfig): AttestationConfig {
+  return provider.attestation ?? attestationConfigSchema.parse({});
+}
 
 /** The id of the provider that stands for the local model node. */
 export const LOCAL_PROVIDER_ID = "local";

@@ -207,7 +207,7 @@ function anthropicMessages(body: Record<string, unknown>, res: http.ServerRespon
   const useTool = body.model === "tool" && tools?.[0];
   const usage = { input_tokens: 21, output_tokens: 9, cache_read_input_tokens: 4 };
   if (body.stream !== true) {
-    return json(res, 200, {
+    json(res, 200, {
       id: "msg_standin",
       type: "message",
       role: "assistant",
@@ -222,6 +222,7 @@ function anthropicMessages(body: Record<string, unknown>, res: http.ServerRespon
       stop_sequence: null,
       usage,
     });
+    return;
   }
   res.writeHead(200, { "content-type": "text/event-stream" });
   const send = (event: Record<string, unknown>) =>

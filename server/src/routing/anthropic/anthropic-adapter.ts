@@ -24,7 +24,13 @@ export function anthropicAdapter(provider: ProviderConfig): ProviderAdapter {
     const key = providerApiKey(provider, options.env);
     const credentials: Record<string, string> = { "anthropic-version": ANTHROPIC_VERSION };
     if (key) credentials["x-api-key"] = key;
-    return postToProvider(provider, `${provider.baseUrl}/messages`, credentials, body, options);
+    return postToProvider(
+      provider,
+      `${provider.baseUrl}/messages`,
+      credentials,
+      JSON.stringify(body),
+      options,
+    );
   };
 
   return {
