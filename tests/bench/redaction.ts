@@ -59,15 +59,23 @@ function measureLatency(iterations: number): { p50: number; p99: number; mean: n
   };
 }
 
-/** MB/s of detection over a ~2 MB mixed corpus, structured detectors alone and all detectors. */
-function measureThroughput(): { structuredMBps: number; allMBps: number } {
-  const chunks = Array.from({ length: 512 }, () => structuredCorpus(4096));
+/**
+ * MB/s of detection over 1 MB in 4 KB messages, structured detectors alone and
+ * all detectors, on typical text and on a dense worst case; best of 5 passes,
+ * since other work on the machine only ever slows a pass down.
+ */
+function measureThroughput(kind: "typical" | "dense"): { structuredMBps: number; allMBps: number } {
+  const chunks = Array.from({ length: 256 }, () => structuredCorpus(4096, kind));
   const bytes = chunks.reduce((n, c) => n + Buffer.byteLength(c), 0);
   const run = (structuredOnly: boolean) => {
     for (const c of chunks.slice(0, 32)) detectPii(c, { structuredOnly });
-    const t = performance.now();
-    for (const c of chunks) detectPii(c, { structuredOnly });
-    return bytes / 2 ** 20 / ((performance.now() - t) / 1000);
+    let best = Number.POSITIVE_INFINITY;
+    for (let pass = 0; pass < 5; pass++) {
+      const t = performance.now();
+      for (const c of chunks) detectPii(c, { structuredOnly });
+      best = Math.min(best, performance.now() - t);
+    }
+    return bytes / 2 ** 20 / (best / 1000);
   };
   return { structuredMBps: run(true), allMBps: run(false) };
 }
@@ -139,7 +147,8 @@ export default async function redactionBench(): Promise<BenchResult> {
   const combined: Record<string, ReturnType<typeof total>> = {};
   for (const score of Object.values(scores)) {
     for (const [type, s] of Object.entries(score.byType)) {
-      const c = (combined[type] ??= { gold: 0, predicted: 0, recalled: 0, redactedAnyType: 0, correct: 0 });
+      const c = combined[type] ?? { gold: 0, predicted: 0, recalled: 0, redactedAnyType: 0, correct: 0 };
+      combined[type] = c;
       c.gold += s.gold;
       c.predicted += s.predicted;
       c.recalled += s.recalled;
@@ -165,7 +174,8 @@ export default async function redactionBench(): Promise<BenchResult> {
   }
 
   const latency = measureLatency(500);
-  const throughput = measureThroughput();
+  const throughput = measureThroughput("typical");
+  const dense = measureThroughput("dense");
   rows.push(
     {
       set: "speed",
@@ -185,6 +195,16 @@ export default async function redactionBench(): Promise<BenchResult> {
       precision: "",
       recall: "",
       F2: latency.p99.toFixed(3),
+      "redacted (any type)": "",
+    },
+    {
+      set: "speed",
+      type: "structured detectors, PII-dense text (MB/s)",
+      gold: "",
+      predicted: "",
+      precision: "",
+      recall: "",
+      F2: dense.structuredMBps.toFixed(1),
       "redacted (any type)": "",
     },
     {
@@ -242,7 +262,7 @@ export default async function redactionBench(): Promise<BenchResult> {
         ]),
       ),
       latencyMs: latency,
-      throughputMBps: throughput,
+      throughputMBps: { typical: throughput, dense },
     },
     goals,
   };

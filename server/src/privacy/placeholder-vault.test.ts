@@ -19,7 +19,12 @@ describe("PlaceholderVault", () => {
     const vault = new PlaceholderVault();
     vault.placeholderFor("EMAIL", "secret-canary@example.com");
     vault.placeholderFor("PERSON", "Canary Person");
-    const shown = [JSON.stringify(vault), String(vault), inspect(vault, { showHidden: true, depth: 10 }), `${vault}`];
+    const shown = [
+      JSON.stringify(vault),
+      String(vault),
+      inspect(vault, { showHidden: true, depth: 10 }),
+      `${vault}`,
+    ];
     for (const text of shown) {
       expect(text).not.toContain("canary");
       expect(text).not.toContain("Canary");

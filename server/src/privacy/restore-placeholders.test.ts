@@ -36,11 +36,22 @@ describe("restorePlaceholders", () => {
   const vault = vaultWith();
 
   it("restores canonical placeholders", () => {
-    expect(restorePlaceholders("Hi [PERSON_1], mail [EMAIL_1].", vault)).toBe("Hi Ada Lovelace, mail ada@example.com.");
+    expect(restorePlaceholders("Hi [PERSON_1], mail [EMAIL_1].", vault)).toBe(
+      "Hi Ada Lovelace, mail ada@example.com.",
+    );
   });
 
   it("restores the forms models write back", () => {
-    for (const form of ["PERSON_2", "person_2", "[Person 2]", "Person 2", "person-2", "[person_2]", "PERSON2", "Person_2"]) {
+    for (const form of [
+      "PERSON_2",
+      "person_2",
+      "[Person 2]",
+      "Person 2",
+      "person-2",
+      "[person_2]",
+      "PERSON2",
+      "Person_2",
+    ]) {
       expect(restorePlaceholders(`(${form})`, vault)).toBe("(Grace Hopper)");
     }
     expect(restorePlaceholders("id: national id 1; NATIONAL_ID_1; [national-id-1]", vault)).toBe(
@@ -92,7 +103,8 @@ describe("PlaceholderStreamRestorer", () => {
   });
 
   it("equals whole-text restoration for one character per chunk", () => {
-    const text = "[PERSON_1] wrote to person 2 at [EMAIL_1]; call [PHONE_10] or PHONE_1. [PERSON_9] [Person 1";
+    const text =
+      "[PERSON_1] wrote to person 2 at [EMAIL_1]; call [PHONE_10] or PHONE_1. [PERSON_9] [Person 1";
     expect(streamed(vault, [...text])).toBe(restorePlaceholders(text, vault));
   });
 

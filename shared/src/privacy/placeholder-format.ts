@@ -34,7 +34,8 @@ export function isPiiType(value: string): value is PiiType {
  * request: `formatPlaceholder("PERSON", 1)` is `"[PERSON_1]"`. Indexes start at 1.
  */
 export function formatPlaceholder(type: PiiType, index: number): string {
-  if (!Number.isSafeInteger(index) || index < 1) throw new RangeError("placeholder index must be a positive integer");
+  if (!Number.isSafeInteger(index) || index < 1)
+    throw new RangeError("placeholder index must be a positive integer");
   return `[${type}_${index}]`;
 }
 

@@ -33,17 +33,31 @@ export function samplePrompt(bytes = 4096): string {
   return text.slice(0, bytes);
 }
 
-/** About `bytes` of text with structured personal data spread through prose and code, for throughput. */
-export function structuredCorpus(bytes: number): string {
-  const lines = [
-    "The quarterly report is attached; numbers are preliminary and may change before the board meeting.\n",
+/**
+ * About `bytes` of text for throughput. `dense`: a value to redact on almost
+ * every line (a worst case). `typical`: mostly prose, code and logs with a
+ * value every few hundred bytes, like a pasted document or support thread.
+ */
+export function structuredCorpus(bytes: number, kind: "dense" | "typical" = "dense"): string {
+  const pii = [
     "Contact: jane.doe@example.com, +1 (212) 555-0143, card 4111-1111-1111-1111, SSN 123-45-6789.\n",
     "server 192.168.10.24 answered 503 at 10:42:07; retried from 2001:db8::1:ff00:42 after 350 ms.\n",
-    "const config = { retries: 3, timeoutMs: 2500, endpoint: 'https://api.example.com/v2/items?page=2' };\n",
     "Wire to NL91 ABNA 0417 1643 00 or pay 0x52908400098527886E0F7030069857D2E4169EE7 before Friday.\n",
     "export GITHUB_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a and password=correct-horse-battery\n",
-    "In 2023 revenue grew 14% to 3.2 million while costs fell; see section 4.1 and table 7 for details.\n",
   ];
+  const plain = [
+    "The quarterly report is attached; numbers are preliminary and may change before the board meeting.\n",
+    "const config = { retries: 3, timeoutMs: 2500, endpoint: 'https://api.example.com/v2/items?page=2' };\n",
+    "In 2023 revenue grew 14% to 3.2 million while costs fell; see section 4.1 and table 7 for details.\n",
+    "function retry(fn, attempts = 3) { for (let i = 0; i < attempts; i++) { try { return fn(); } catch {} } }\n",
+    "2024-05-02T10:14:03Z INFO request finished in 182 ms with status 200 and 3 retries (cache hit ratio 0.82)\n",
+    "We agreed to ship the migration next sprint, after the load test and a review of the rollback plan.\n",
+    "| region | requests | p50 | p99 |\n| eu-west | 1,204,332 | 41 ms | 180 ms |\n| us-east | 998,120 | 38 ms | 170 ms |\n",
+  ];
+  const lines =
+    kind === "dense"
+      ? [plain[0], pii[0], pii[1], plain[1], pii[2], pii[3], plain[2]]
+      : [...plain, pii[0], ...plain, pii[2]];
   let text = "";
   let i = 0;
   while (text.length < bytes) {

@@ -1,5 +1,6 @@
 import { nameLexicon } from "./names/name-lexicon.ts";
 import { type PiiSpan, spanOf } from "./pii-span.ts";
+import { isLowerCaseText } from "./text-case.ts";
 
 /** Street types written after the name (USPS suffixes and common British ones). */
 const SUFFIX_WORDS =
@@ -15,41 +16,183 @@ const PREFIX_WORDS =
 
 const UNIT =
   "(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|bldg|building|box|no|#)\\.?\\s*#?\\s*[\\p{L}\\p{N}-]{1,6}";
-const NUM = "\\d{1,6}[a-zA-Z]?(?:[-/]\\d{1,4}[a-zA-Z]?)?";
 const CAPWORD = "\\p{Lu}[\\p{L}\\p{M}'’.-]*";
 const ANYWORD = "\\p{L}[\\p{L}\\p{M}'’.-]*";
 const LINK =
   "(?:of|the|de|la|le|du|des|del|della|di|da|do|dos|das|von|van|der|den|am|an|im|y|e|al|el|and|&|upon|on|sur|en)";
 
-function cores(lowerMode: boolean): RegExp[] {
-  const W = lowerMode ? ANYWORD : CAPWORD;
-  return [
-    // 24 Clarke Avenue, 9543 1819 St. John Street, 10 Downing St
-    new RegExp(
-      `(?<![\\p{L}\\p{N}])${NUM}(?:,?\\s+${NUM})?,?\\s+(?:(?:${W}|${LINK})\\s+){0,4}?(?:${W}\\s+)?(?:${SUFFIX_WORDS})\\.?(?![\\p{L}\\p{N}])`,
-      "giu",
-    ),
-    // Koskikatu 25, Hauptstr. 5, Karl-Marx-Allee 12
-    new RegExp(
-      `(?<![\\p{L}\\p{N}])(?:${NUM}\\s+)?(?:${W}\\s+){0,2}${lowerMode ? "\\p{L}" : "\\p{Lu}"}[\\p{L}\\p{M}-]*(?:${STREET_MORPHEMES})\\s*${NUM}(?![\\p{L}\\p{N}])`,
-      "giu",
-    ),
-    // Rue de la Paix 5, 12 rue de la Paix, Avenida Pedro Ulisses 888, Λεωφόρος Συγγρού 119
-    new RegExp(
-      `(?<![\\p{L}\\p{N}])(?:${NUM},?\\s+)?(?:${PREFIX_WORDS})\\s+(?:(?:${W}|${LINK})\\s+){0,4}${W}(?:,?\\s+${NUM})?(?![\\p{L}\\p{N}])`,
-      "giu",
-    ),
-    // PO Box 123, Postfach 12 34
-    /(?<![\p{L}\p{N}])(?:p\.?\s?o\.?\s?box|post(?:al)?\s+office\s+box|postfach|apartado(?:\s+de\s+correos)?|caixa\s+postal|boîte\s+postale)\s+\d[\d ]{0,8}\d?/giu,
-    // US military mail: PSC 1234, Box 5678 / APO AE 09012
-    /(?<![\p{L}\p{N}])(?:(?:psc|unit|cmr)\s+\d{3,5},?\s+box\s+\d{2,5}|(?:usns|usnv|uss|uscgc)\s+\p{L}+(?:\s+\p{L}+)?)\s*,?\s*\n?\s*(?:apo|fpo|dpo)\s+(?:aa|ae|ap)\s+\d{5}/giu,
-    // Name 12 after a house number or before a unit: 28030 Edeby 55, Pagari 18 Suite 932
-    new RegExp(
-      `(?<![\\p{L}\\p{N}])(?:\\d{2,6}\\s+${W}(?:\\s+${W}){0,2}\\s+${NUM}|${W}(?:\\s+${W}){0,2}\\s+${NUM}(?=,?\\s*\\n?\\s*(?:apt|apartment|suite|ste|unit|flat)\\.?\\s))(?![\\p{L}\\p{N}])`,
-      "gu",
-    ),
-  ];
+const SUFFIX_SET = new Set(SUFFIX_WORDS.split("|").map((w) => w.replace(/[?\\]/g, "")));
+for (const w of [
+  "estate",
+  "estates",
+  "meadow",
+  "meadows",
+  "shore",
+  "shores",
+  "spring",
+  "springs",
+  "village",
+  "villages",
+  "rapid",
+  "rapids",
+]) {
+  SUFFIX_SET.add(w);
 }
+const PREFIX_SET = new Set(PREFIX_WORDS.split("|").map((w) => w.replace(/\\\.\??|\\/g, "")));
+const MORPHEMES = STREET_MORPHEMES.split("|").map((m) => m.replace(/\\/g, ""));
+const LINK_SET = new Set(LINK.slice(3, -1).split("|"));
+const UNIT_SET = new Set(["apt", "apartment", "suite", "ste", "unit", "flat"]);
+
+interface Tok {
+  start: number;
+  end: number;
+  lower: string;
+  num: boolean;
+  cap: boolean;
+  /** Characters between the previous token and this one. */
+  gap: string;
+}
+
+const TOKEN = /\p{L}[\p{L}\p{M}'’-]*\.?|\d+[A-Za-z]?(?:[-/]\d+[A-Za-z]?)?/gu;
+
+/** Tokens within a window around each number: streets are found from their numbers, and prose has few. */
+function tokens(text: string): Tok[] {
+  const out: Tok[] = [];
+  let prev = 0;
+  let windowEnd = -1;
+  for (const d of text.matchAll(/\d+/g)) {
+    if (d.index <= windowEnd) {
+      windowEnd = Math.max(windowEnd, d.index + d[0].length + 80);
+      continue;
+    }
+    if (windowEnd >= 0) prev = tokenizeWindow(text, prev, windowEnd, out);
+    let start = Math.max(prev, d.index - 80);
+    while (start > prev && !/\s/.test(text[start - 1] as string)) start--;
+    prev = Math.max(prev, start);
+    windowEnd = d.index + d[0].length + 80;
+  }
+  if (windowEnd >= 0) tokenizeWindow(text, prev, windowEnd, out);
+  return out;
+}
+
+function tokenizeWindow(text: string, from: number, to: number, out: Tok[]): number {
+  TOKEN.lastIndex = from;
+  let prev = out.length > 0 ? (out[out.length - 1] as Tok).end : from;
+  let last = from;
+  for (;;) {
+    const m = TOKEN.exec(text);
+    if (!m || m.index > to) break;
+    const word = m[0];
+    const first = word.charCodeAt(0);
+    const num = first >= 48 && first <= 57;
+    const cap = !num && word[0] !== (word[0] as string).toLowerCase();
+    out.push({
+      start: m.index,
+      end: m.index + word.length,
+      lower: word.toLowerCase().replace(/\.$/, ""),
+      num,
+      cap,
+      gap: text.slice(prev, m.index),
+    });
+    prev = m.index + word.length;
+    last = prev;
+  }
+  return last;
+}
+
+const spaced = (t: Tok | undefined) => t !== undefined && /^[ \t\u00a0]{1,3}$/.test(t.gap);
+const commaOrSpaced = (t: Tok | undefined) => t !== undefined && /^[ \t]{0,2},?[ \t]{1,3}$/.test(t.gap);
+
+/**
+ * Street cores, found from each house number outwards: `24 Clarke Avenue`,
+ * `Koskikatu 25`, `Rue de la Paix 5`, `12 rue de la Paix`, `28030 Edeby 55`,
+ * `Pagari 18 Suite 9`. Driven by numbers, which are rare in prose, so it is fast.
+ */
+function streetCores(text: string, lowerMode: boolean): Array<{ start: number; end: number }> {
+  const toks = tokens(text);
+  const found: Array<{ start: number; end: number }> = [];
+  const nameLike = (t: Tok | undefined) => t !== undefined && !t.num && (t.cap || lowerMode);
+  const morpheme = (t: Tok | undefined) =>
+    t !== undefined &&
+    !t.num &&
+    (t.cap || lowerMode) &&
+    MORPHEMES.some((m) => t.lower.endsWith(m.replace(/\.$/, "")) && t.lower.length > m.length + 1);
+  for (let i = 0; i < toks.length; i++) {
+    const n = toks[i] as Tok;
+    if (!n.num || n.lower.length > 8) continue;
+    // A: number, name words, street type.
+    let j = i + 1;
+    if (toks[j]?.num && spaced(toks[j])) j++;
+    let words = 0;
+    for (; j < toks.length && j <= i + 7 && (j === i + 1 ? commaOrSpaced(toks[j]) : spaced(toks[j])); j++) {
+      const t = toks[j] as Tok;
+      if (t.num) break;
+      if (words > 0 && SUFFIX_SET.has(t.lower)) {
+        found.push({ start: n.start, end: t.end });
+        break;
+      }
+      if (PREFIX_SET.has(t.lower) && words === 0) {
+        // C2: number, street type, name words.
+        let k = j + 1;
+        let last = t;
+        while (
+          k < toks.length &&
+          k <= j + 5 &&
+          spaced(toks[k]) &&
+          (nameLike(toks[k]) || LINK_SET.has((toks[k] as Tok).lower))
+        ) {
+          last = toks[k] as Tok;
+          k++;
+        }
+        while (LINK_SET.has(last.lower) && last !== t) last = toks[toks.indexOf(last) - 1] as Tok;
+        if (last !== t) found.push({ start: n.start, end: last.end });
+        break;
+      }
+      if (!nameLike(t) && !LINK_SET.has(t.lower)) break;
+      words++;
+    }
+    const before = toks[i - 1];
+    if (!spaced(n) && !(before && /^\s*,?\s*$/.test(n.gap) && n.gap.includes(" "))) continue;
+    // B: compound street name, number.
+    if (before && morpheme(before) && spaced(n)) {
+      let s = i - 1;
+      while (s > i - 3 && nameLike(toks[s - 1]) && spaced(toks[s])) s--;
+      if (toks[s - 1]?.num && spaced(toks[s])) s--;
+      found.push({ start: (toks[s] as Tok).start, end: n.end });
+      continue;
+    }
+    // C1: street type, name words, number.
+    for (let k = i - 1; k >= 0 && k >= i - 6; k--) {
+      const t = toks[k] as Tok;
+      if (t.num || !spaced(toks[k + 1])) break;
+      if (PREFIX_SET.has(t.lower) && k < i - 1) {
+        let s = k;
+        if (toks[k - 1]?.num && commaOrSpaced(toks[k])) s = k - 1;
+        found.push({ start: (toks[s] as Tok).start, end: n.end });
+        break;
+      }
+      if (!nameLike(t) && !LINK_SET.has(t.lower)) break;
+    }
+    // E: house number, one to three name words, number; or name words, number, unit.
+    let k = i - 1;
+    while (k >= i - 3 && nameLike(toks[k]) && spaced(toks[k + 1])) k--;
+    if (k < i - 1) {
+      const lead = toks[k];
+      const next = toks[i + 1];
+      const unitAfter =
+        next !== undefined && UNIT_SET.has(next.lower) && /^[ \t]*,?[ \t]*\n?[ \t]*$/.test(next.gap);
+      if (lead?.num && lead.lower.length >= 2 && spaced(toks[k + 1]))
+        found.push({ start: lead.start, end: n.end });
+      else if (unitAfter) found.push({ start: (toks[k + 1] as Tok).start, end: n.end });
+    }
+  }
+  return found;
+}
+
+const PO_BOX =
+  /(?:p\.?\s?o\.?\s?box|post(?:al)?\s+office\s+box|postfach|apartado(?:\s+de\s+correos)?|caixa\s+postal|boîte\s+postale)\s+\d[\d ]{0,8}\d?/giu;
+const MILITARY =
+  /(?:(?:psc|unit|cmr)\s+\d{3,5},?\s+box\s+\d{2,5}|(?:usns|usnv|uss|uscgc)\s+\p{L}+(?:\s+\p{L}+)?)\s*,?\s*\n?\s*(?:apo|fpo|dpo)\s+(?:aa|ae|ap)\s+\d{5}/giu;
 
 /** After these words, what follows up to the end of the clause is an address if it has a number. */
 const CONTEXT =
@@ -69,13 +212,19 @@ const POSTCODE =
  * lines that follow it.
  */
 export function detectAddresses(text: string): PiiSpan[] {
-  const letters = text.match(/\p{L}/gu)?.length ?? 0;
-  const upper = text.match(/\p{Lu}/gu)?.length ?? 0;
-  const lowerMode = letters > 0 && upper / letters < 0.01;
+  const lowerMode = isLowerCaseText(text);
   const found: Array<{ start: number; end: number }> = [];
-  for (const pattern of cores(lowerMode)) {
+  for (const core of streetCores(text, lowerMode)) {
+    if (isFalseCore(text.slice(core.start, core.end))) continue;
+    found.push({ start: core.start, end: extend(text, core.end, lowerMode) });
+  }
+  const lowerText = text.toLowerCase();
+  const postal = ["box", "postfach", "apartado", "caixa", "boîte", "apo ", "fpo ", "dpo "].some((w) =>
+    lowerText.includes(w),
+  );
+  for (const pattern of [PO_BOX, MILITARY]) {
+    if (!postal) break;
     for (const m of text.matchAll(pattern)) {
-      if (isFalseCore(m[0])) continue;
       found.push({ start: m.index, end: extend(text, m.index + m[0].length, lowerMode) });
     }
   }
@@ -100,17 +249,34 @@ function isFalseCore(core: string): boolean {
 
 const SEGMENT_SEP = /(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]+)/y;
 
+interface SegmentPatterns {
+  unit: RegExp;
+  post: RegExp;
+  region: RegExp;
+  city: RegExp;
+}
+
+function segmentPatterns(lowerMode: boolean): SegmentPatterns {
+  const W = lowerMode ? ANYWORD : `(?:${CAPWORD})`;
+  // A postcode is not followed by another digit group: that would be a phone number.
+  const endOfCode = "(?![\\p{L}\\p{N}]|[ -]\\d)";
+  return {
+    unit: new RegExp(UNIT, "iuy"),
+    post: new RegExp(`${POSTCODE}${endOfCode}`, "uy"),
+    region: new RegExp(`[A-Z]{2,3}(?:\\s+${POSTCODE})?${endOfCode}`, "uy"),
+    city: new RegExp(
+      `${W}(?:[ -](?:${LINK}[ -])?${W}){0,3}(?:\\s*\\([\\p{L} ]{2,20}\\))?(?:,?\\s+(?:[A-Z]{2}\\s+)?${POSTCODE})?${endOfCode}`,
+      "uy",
+    ),
+  };
+}
+
+const SEGMENTS = { normal: segmentPatterns(false), lower: segmentPatterns(true) };
+
 /** Extends an address over the unit, city, region, postcode and country parts that follow. */
 function extend(text: string, end: number, lowerMode: boolean): number {
   const lex = nameLexicon();
-  const W = lowerMode ? ANYWORD : `(?:${CAPWORD})`;
-  const unit = new RegExp(UNIT, "iuy");
-  const post = new RegExp(`${POSTCODE}(?![\\p{L}\\p{N}])`, "uy");
-  const region = new RegExp(`[A-Z]{2,3}(?:\\s+${POSTCODE})?(?![\\p{L}\\p{N}])`, "uy");
-  const city = new RegExp(
-    `${W}(?:[ -](?:${LINK}[ -])?${W}){0,3}(?:\\s*\\([\\p{L} ]{2,20}\\))?(?:,?\\s+(?:[A-Z]{2}\\s+)?${POSTCODE})?(?![\\p{L}\\p{N}])`,
-    "uy",
-  );
+  const { unit, post, region, city } = lowerMode ? SEGMENTS.lower : SEGMENTS.normal;
   let pos = end;
   for (let step = 0; step < 6; step++) {
     SEGMENT_SEP.lastIndex = pos;

@@ -5,6 +5,8 @@ const MONTHS =
 
 const DATE = `(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.](?:\\d{4}|\\d{2})|\\d{1,2}(?:st|nd|rd|th)?\\.?\\s+(?:of\\s+)?(?:${MONTHS})\\.?,?\\s+\\d{4}|(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4})`;
 
+const HINT = /bor|birth|dob|d\.o\.b|geb|né|nac|nas|föd|fød|synt/i;
+
 /** A birth keyword, a few words at most, then a date. */
 const DOB = new RegExp(
   `\\b(?:born(?:\\s+on)?|birth\\s*(?:date|day)|date\\s+of\\s+birth|d\\.?o\\.?b\\.?|birthday|geboren(?:\\s+am)?|né(?:e)?\\s+le|fecha\\s+de\\s+nacimiento|data\\s+di\\s+nascita|data\\s+de\\s+nascimento|födelsedatum|fødselsdato|syntymäaika|geburtsdatum)["']?\\s*(?:is|was|:|=|-|on)?\\s*["']?(?:is|was|on|the)?\\s*(${DATE})`,
@@ -18,6 +20,7 @@ const DOB = new RegExp(
  */
 export function detectDatesOfBirth(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
+  if (!HINT.test(text)) return spans;
   for (const m of text.matchAll(DOB)) {
     const value = m[1] ?? "";
     const start = m.index + m[0].length - value.length;

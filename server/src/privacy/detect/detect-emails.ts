@@ -1,21 +1,34 @@
 import validator from "validator";
 import { type PiiSpan, spanOf } from "./pii-span.ts";
 
-const EMAIL =
-  /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}][\p{L}\p{N}._%+'-]{0,63}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62}[\p{L}\p{N}])?)*\.\p{L}{2,24}(?![\p{L}\p{N}-])/gu;
+const LOCAL_CHAR = /[\p{L}\p{N}._%+'-]/u;
+const DOMAIN_CHAR = /[\p{L}\p{N}.-]/u;
+const SHAPE =
+  /^[\p{L}\p{N}][\p{L}\p{N}._%+'-]{0,63}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62}[\p{L}\p{N}])?)*\.\p{L}{2,24}$/u;
 
 /**
- * Email addresses, including internationalised ones (RFC 6531), checked with
+ * Email addresses, including internationalised ones (RFC 6531): each `@` is
+ * grown into the longest local part and domain around it, then checked with
  * `validator.isEmail` so `a@b` or a trailing dot do not count.
  */
 export function detectEmails(text: string): PiiSpan[] {
-  if (!text.includes("@")) return [];
   const spans: PiiSpan[] = [];
-  for (const m of text.matchAll(EMAIL)) {
-    const value = m[0];
-    if (validator.isEmail(value, { allow_utf8_local_part: true })) {
-      spans.push(spanOf(text, "EMAIL", m.index, m.index + value.length));
+  let at = text.indexOf("@");
+  let floor = 0;
+  while (at >= 0) {
+    let start = at;
+    while (start > floor && LOCAL_CHAR.test(text[start - 1] as string)) start--;
+    let end = at + 1;
+    while (end < text.length && DOMAIN_CHAR.test(text[end] as string)) end++;
+    // Local parts do not start with punctuation; a sentence's full stop is not part of the domain.
+    while (start < at && /[._%+'-]/.test(text[start] as string)) start++;
+    while (end > at + 1 && /[.-]/.test(text[end - 1] as string)) end--;
+    const value = text.slice(start, end);
+    if (SHAPE.test(value) && validator.isEmail(value, { allow_utf8_local_part: true })) {
+      spans.push(spanOf(text, "EMAIL", start, end));
+      floor = end;
     }
+    at = text.indexOf("@", at + 1);
   }
   return spans;
 }

@@ -1,5 +1,6 @@
-import { nameLexicon } from "./names/name-lexicon.ts";
+import { nameLexicon, WordFlag } from "./names/name-lexicon.ts";
 import { type PiiSpan, spanOf } from "./pii-span.ts";
+import { isLowerCaseText } from "./text-case.ts";
 
 const TITLES = new Set(
   `mr mrs ms miss mx dr doctor prof professor sir dame lady lord madam madame mme mlle monsieur herr frau fräulein
@@ -26,11 +27,25 @@ const NOT_PERSON_AFTER = new Set(
   ),
 );
 
-/** Phrases right before a run that say a person is named next. */
-const STRONG_BEFORE =
-  /(?:\bmy name is|\bname is|\bnames are|\bname's|\bnamed|\bcalled|\bcall me|\bi am|\bi'm|\bthis is|\bit's|\bdear|\bhi|\bhello|\bhey|\bthanks|\bthank you|\bregards|\bsincerely|\bcheers|\bname:|\bauthor:|\bfrom:|\bto:|\bcc:|\battn:?|\bsigned|\bspeak to|\bspeak with|\bask|\btell|\bmet|\bmeet|\bmarried|\bwife|\bhusband|\bson|\bdaughter|\bmother|\bfather|\bbrother|\bsister|\bfriend|\bcolleague|\bboss|\bpartner|\bcousin|\bpatient|\bclient|\bcustomer|\bguardian|\bbeneficiary|\bunder|\bby|\bwith|\band|\bfor|\bsaid|\bcontact|\bcontacted|\bplease|\bsee)[\s,:]*$/i;
+/** Phrases right before a name that say a person is named next. */
+const STRONG_BEFORE = new Set(
+  `dear hi hello hey thanks regards sincerely cheers named called signed attn cc name author
+  my_name_is name_is names_are name's call_me i_am i'm this_is it's thank_you yours_truly best_regards kind_regards`.split(
+    /\s+/,
+  ),
+);
+/** Words right before a name that make a capitalised word likelier to be one. */
+const WEAK_BEFORE = new Set(
+  `by with and for from to see please ask tell told met meet married wife husband son daughter mother father mom dad
+  mum brother sister friend colleague boss partner cousin uncle aunt grandma grandpa grandmother grandfather niece
+  nephew patient client customer guardian beneficiary under said contact contacted email emailed call called cc
+  manager assistant teacher student neighbour neighbor roommate fiancé fiance fiancée girlfriend boyfriend spouse
+  landlord tenant employee coworker co-worker mentor director ceo founder starring featuring ft feat`.split(
+    /\s+/,
+  ),
+);
 const STRONG_AFTER =
-  /^(?:\s+(?:said|says|wrote|writes|asked|asks|replied|told|tells|thinks|lives|lived|works|worked|is from|was born|grew up|listed|called|emailed|texted|joined|left|died|married|is a \d|was a \d)\b|'s\b|:\s*\\?["“])/i;
+  /^(?:\s+(?:said|says|wrote|writes|asked|asks|replied|told|tells|thinks|lives|lived|works|worked|is from|was born|grew up|listed|emailed|texted|joined|died|married)\b|\s+is a \d|:\s*\\?["“])/i;
 
 interface Token {
   start: number;
@@ -49,46 +64,46 @@ const WORD = /\p{L}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*/gu;
 function tokenize(text: string, lowerMode: boolean): Token[] {
   const lex = nameLexicon();
   const tokens: Token[] = [];
-  let prevEnd = 0;
   for (const m of text.matchAll(WORD)) {
     const word = m[0];
     const start = m.index;
     const end = start + word.length;
     const lower = word.toLowerCase();
-    const first = word[0] as string;
-    const cap = first !== first.toLowerCase();
+    const cap = word[0] !== lower[0];
     const dot = text[end] === ".";
-    const gap = text.slice(prevEnd, start);
-    const sentenceStart = tokens.length === 0 || /[.!?:\n"“([{>|*#-]\s*$/.test(gap);
-    prevEnd = end;
     let kind: Token["kind"] = "other";
     let score = 0;
-    const bare = lower.replace(/['’]s$/, "");
+    const sentenceStart = tokens.length === 0 || startsSentence(text, start);
+    const bare =
+      lower.length > 2 && (lower.endsWith("'s") || lower.endsWith("’s")) ? lower.slice(0, -2) : lower;
     if (word.length === 1 && cap) kind = "initial";
     else if (TITLES.has(lower) && (cap || lowerMode || dot)) kind = "title";
     else if (PARTICLES.has(lower) && !cap) kind = "particle";
     else if (NAME_SUFFIXES.has(lower) && cap) kind = "suffix";
     else {
-      const isGiven = lex.given.has(bare);
-      const isSurname = lex.surname.has(bare);
-      const common = lex.common.has(bare) || lex.ambiguous.has(bare);
-      const place = lex.places.has(bare);
-      const morph = !common && bare.length >= 5 && lex.surnameSuffixes.some((s) => bare.endsWith(s));
-      const allCaps = word.length > 1 && word === word.toUpperCase();
+      const f = lex.flags.get(bare) ?? 0;
+      const isGiven = (f & WordFlag.given) !== 0;
+      const isSurname = (f & WordFlag.surname) !== 0;
+      const common = (f & (WordFlag.common | WordFlag.ambiguous)) !== 0;
+      const place = (f & WordFlag.place) !== 0;
+      if (!cap && !lowerMode && (common || !(isGiven || isSurname))) {
+        tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart });
+        continue;
+      }
+      const allCaps = cap && word.length > 1 && word === word.toUpperCase();
       if (place && !isGiven && !isSurname) score = 0;
       else if ((isGiven || isSurname) && !common) score = isGiven ? (bare.length >= 3 ? 2 : 0.6) : 1.5;
       else if (isGiven || isSurname) score = cap && !allCaps && !sentenceStart ? 0.6 : cap ? 0.3 : 0;
-      else if (morph && (cap || lowerMode)) score = 1.2;
-      else if (cap && !common && !allCaps && bare.length >= 2) score = 0.5;
-      else if (cap && allCaps && !common && bare.length >= 3) score = 0.3;
       else if (
-        lowerMode &&
         !common &&
-        bare.length >= 3 &&
-        !/(?:ing|ed|ly|tion|ment|ness|able|ible|ful|less|ous|ive|ize|ise)$/.test(bare)
+        bare.length >= 5 &&
+        (cap || lowerMode) &&
+        hasSurnameEnding(bare, lex.surnameSuffixSet)
       ) {
-        score = 0.3;
-      }
+        score = 1.2;
+      } else if (cap && !common && !allCaps && bare.length >= 2) score = 0.5;
+      else if (allCaps && !common && bare.length >= 3) score = 0.3;
+      else if (lowerMode && !common && bare.length >= 3 && !ENGLISH_ENDING.test(bare)) score = 0.3;
       if (score > 0) kind = "name";
     }
     tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart });
@@ -96,10 +111,51 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
   return tokens;
 }
 
+const ENGLISH_ENDING = /(?:ing|ed|ly|tion|ment|ness|able|ible|ful|less|ous|ive|ize|ise)$/;
+
+function hasSurnameEnding(word: string, suffixes: ReadonlySet<string>): boolean {
+  for (let n = 2; n <= 7 && n < word.length - 1; n++) if (suffixes.has(word.slice(-n))) return true;
+  return false;
+}
+
+/** Whether the token at `start` opens a sentence, a line, a quote or a list item. */
+function startsSentence(text: string, start: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && (text[i] === " " || text[i] === "\t")) i--;
+  if (i < 0) return true;
+  return '.!?:\n"“([{>|*#-'.includes(text[i] as string);
+}
+
 /** Whether two neighbouring tokens can belong to one name: only spaces (or an initial's dot) between them. */
 function joinable(text: string, a: Token, b: Token): boolean {
-  const gap = text.slice(a.end, b.start);
-  return /^\.?[ \t\u00a0]{1,3}$/.test(gap) && (gap[0] !== "." || a.kind === "initial" || a.kind === "title");
+  const gap = b.start - a.end;
+  if (gap < 1 || gap > 4) return false;
+  let i = a.end;
+  if (text[i] === ".") {
+    if (a.kind !== "initial" && a.kind !== "title") return false;
+    i++;
+  }
+  for (; i < b.start; i++) if (text[i] !== " " && text[i] !== "\t" && text[i] !== "\u00a0") return false;
+  return true;
+}
+
+/** Context of a run from the words before it: 2 strong, 1 weak, 0 none. */
+function contextBefore(text: string, tokens: readonly Token[], index: number): number {
+  const words: string[] = [];
+  for (let k = index - 1; k >= 0 && k >= index - 3; k--) {
+    const t = tokens[k] as Token;
+    const next = tokens[k + 1] as Token;
+    const gap = text.slice(t.end, next.start);
+    if (gap.length > 4 || /[.!?;]/.test(gap.replace(/^\./, t.kind === "title" ? "" : "."))) break;
+    words.unshift(t.lower);
+  }
+  const n = words.length;
+  if (n === 0) return 0;
+  const last = words[n - 1] as string;
+  const two = words.slice(-2).join("_");
+  const three = words.slice(-3).join("_");
+  if (STRONG_BEFORE.has(last) || STRONG_BEFORE.has(two) || STRONG_BEFORE.has(three)) return 2;
+  return WEAK_BEFORE.has(last) ? 1 : 0;
 }
 
 /**
@@ -112,11 +168,11 @@ function joinable(text: string, a: Token, b: Token): boolean {
  * wherever they recur in the text.
  */
 export function detectNames(text: string): PiiSpan[] {
-  const letters = text.match(/\p{L}/gu)?.length ?? 0;
-  const upper = text.match(/\p{Lu}/gu)?.length ?? 0;
-  const lowerMode = letters > 0 && upper / letters < 0.01;
+  const lowerMode = isLowerCaseText(text);
   const tokens = tokenize(text, lowerMode);
   const found: Array<{ start: number; end: number }> = [];
+  const rejected: Array<{ first: number; last: number }> = [];
+  const accepted: Array<{ first: number; last: number }> = [];
 
   let i = 0;
   while (i < tokens.length) {
@@ -142,160 +198,223 @@ export function detectNames(text: string): PiiSpan[] {
           continue;
         }
         const after2 = tokens[j + 3];
-        if (after && after.kind === "particle" && after2?.kind === "name") {
+        if (after && after.kind === "particle" && after2?.kind === "name" && joinable(text, after, after2)) {
           j += 2;
           continue;
         }
       }
       break;
     }
-    const run = tokens.slice(i, j + 1);
-    const accepted = acceptRun(text, tokens, i, run, lowerMode);
-    if (accepted) found.push(accepted);
+    const span = acceptRun(text, tokens, i, j, lowerMode);
+    if (span) {
+      found.push(span);
+      accepted.push({ first: i, last: j });
+    } else rejected.push({ first: i, last: j });
     i = j + 1;
   }
 
-  addStructuredNames(text, found);
-  return propagate(text, found);
+  // Lists: "Geraldino, Steven and Robin" — a capitalised word listed with a name is one too.
+  if (accepted.length > 0) {
+    for (const r of rejected) {
+      const first = tokens[r.first] as Token;
+      const last = tokens[r.last] as Token;
+      if (!first.cap || first.score < 0.5) continue;
+      const listedWith = accepted.some(
+        (a) => listGap(text, tokens[a.last] as Token, first) || listGap(text, last, tokens[a.first] as Token),
+      );
+      if (listedWith) found.push({ start: first.start, end: trimPossessive(text, last) });
+    }
+  }
+
+  addStructuredNames(text, tokens, found);
+  return propagate(text, tokens, found);
+}
+
+function listGap(text: string, a: Token, b: Token): boolean {
+  if (b.start <= a.end || b.start - a.end > 6) return false;
+  return /^(?:,\s*|\s+(?:and|or|&|und|et|y|e|og|och|en)\s+|,\s*(?:and|or)\s+)$/.test(
+    text.slice(a.end, b.start),
+  );
+}
+
+function trimPossessive(text: string, last: Token): number {
+  const tail = text.slice(last.end - 2, last.end);
+  return tail === "'s" || tail === "’s" ? last.end - 2 : last.end;
 }
 
 function acceptRun(
   text: string,
   tokens: readonly Token[],
-  startIndex: number,
-  run: Token[],
+  from: number,
+  to: number,
   lowerMode: boolean,
 ): { start: number; end: number } | null {
-  // Trailing initials (without a following name) and suffixes-only runs are not names.
-  while (run.length > 0 && (run[run.length - 1] as Token).kind === "initial") run.pop();
+  // Trailing initials (without a following name) are not part of it.
+  let end = to;
+  while (end > from && (tokens[end] as Token).kind === "initial") end--;
+  const run = tokens.slice(from, end + 1);
   const names = run.filter((t) => t.kind === "name");
   if (names.length === 0) return null;
   const first = run[0] as Token;
   const last = run[run.length - 1] as Token;
-  const next = tokens[startIndex + run.length + (run.length === 0 ? 0 : 0)];
-  if (next && joinable(text, last, next) && NOT_PERSON_AFTER.has(next.lower.replace(/\.$/, ""))) return null;
-  if (next && next.kind === "title" && /^(?:st|dr)$/.test(next.lower)) return null;
+  const next = tokens[end + 1];
+  if (next && joinable(text, last, next) && NOT_PERSON_AFTER.has(next.lower)) return null;
 
   const total = names.reduce((s, t) => s + t.score, 0);
   const strong = names.some((t) => t.score >= 1.2);
-  const prev = tokens[startIndex - 1];
+  const prev = tokens[from - 1];
   const titled =
-    prev !== undefined && prev.kind === "title" && /^[.\s]{1,3}$/.test(text.slice(prev.end, first.start));
-  const before = text.slice(Math.max(0, first.start - 40), first.start);
-  const after = text.slice(last.end, last.end + 24);
-  const context = titled || STRONG_BEFORE.test(before) || STRONG_AFTER.test(after);
+    prev !== undefined && prev.kind === "title" && /^\.?\s{1,3}$/.test(text.slice(prev.end, first.start));
+  const before = titled ? 2 : contextBefore(text, tokens, from);
+  const after = STRONG_AFTER.test(text.slice(last.end, last.end + 24)) ? 1 : 0;
+  const context = Math.max(before, after);
 
   let ok: boolean;
-  if (names.length >= 2) ok = (strong && total >= 2) || (context && total >= 1) || (total >= 3 && !lowerMode);
+  if (names.length >= 2)
+    ok = (strong && total >= 2) || (context >= 1 && total >= 1) || (total >= 3 && !lowerMode);
   else {
     const only = names[0] as Token;
     ok =
       only.score >= 2 ||
-      (context && (only.cap || lowerMode) && only.score >= 0.5) ||
-      (titled && only.score > 0);
+      (context >= 2 && (only.cap || lowerMode)) ||
+      (context >= 1 && only.score >= 0.6) ||
+      (context >= 1 && only.score >= 0.5 && !first.sentenceStart);
   }
   if (!ok) return null;
   // A lone capitalised everyday word opening a sentence is not a name.
-  if (names.length === 1 && first.sentenceStart && (names[0] as Token).score < 1 && !titled) return null;
-  return { start: first.start, end: last.end + (last.kind === "suffix" && last.dot ? 1 : 0) };
+  if (names.length === 1 && first.sentenceStart && (names[0] as Token).score < 1 && before < 2) return null;
+  const stop = last.kind === "suffix" && last.dot ? last.end + 1 : trimPossessive(text, last);
+  return { start: first.start, end: stop };
 }
 
-const NAME_KEYS =
-  "(?:(?:first|last|full|given|family|middle|display|contact|customer|client|patient|employee|author|owner|sender|recipient|assignee|reviewer|user|account|holder|card_?holder|emergency_?contact)[_ -]?name|name|surname|forename|author|owner|assignee|recipient|sender|customer|patient|employee|contact|signed_?by|created_?by|manager|spouse|guardian)";
-const KEY_VALUE_NAME = new RegExp(
-  `(?:["'\`]${NAME_KEYS}["'\`]\\s*[:=]\\s*["'\`]([^"'\`\\n]{2,60})["'\`]|\\b${NAME_KEYS}\\s*(?:=|:)\\s*(?:["']([^"'\\n]{2,60})["']|([\\p{L}][\\p{L}\\p{M}'’. -]{1,60}?)(?=\\s*(?:[,;|&\\n}\\]]|$|\\s\\w+[=:]))))`,
-  "giu",
-);
-const QUOTED = /(["'`])([\p{L}][\p{L}\p{M}'’. -]{1,50}?)\1/gu;
-const DOTTED_USER = /(?<![\w.@-])(\p{L}{2,})[._](\p{L}{2,})(?![\w@-]|\.\w)/gu;
+const NAME_KEY =
+  /^(?:(?:first|last|full|given|family|middle|display|contact|customer|client|patient|employee|author|owner|sender|recipient|assignee|reviewer|user|account|holder|card_?holder|emergency_?contact|maiden)[_ -]?name|name|surname|forename|author|owner|assignee|recipient|sender|customer|patient|employee|contact|signed_?by|created_?by|manager|spouse|guardian)$/i;
+const QUOTED = /(["'`])(\p{L}[\p{L}\p{M}'’. -]{1,50}?)\1/gu;
 
-/** Names in structured text: `"name": "…"`, `name=…`, SQL and code string literals, `john.smith` handles. */
-function addStructuredNames(text: string, found: Array<{ start: number; end: number }>): void {
+/** Whether a value has the shape of a name: one to five words of letters (initials allowed). */
+function looksLikeName(value: string): boolean {
+  const words = value
+    .trim()
+    .split(/[\s.]+/)
+    .filter(Boolean);
+  if (words.length === 0 || words.length > 5) return false;
+  return words.every((w) => /^\p{L}[\p{L}\p{M}'’-]*$/u.test(w));
+}
+
+/**
+ * Names in structured text: the value of a name-like key (`"name": "…"`,
+ * `last_name = '…'`, `Name: …`), SQL and code string literals that hold a
+ * known given name or surname, and `john.smith` / `maria_garcia` handles.
+ */
+function addStructuredNames(
+  text: string,
+  tokens: readonly Token[],
+  found: Array<{ start: number; end: number }>,
+): void {
   const lex = nameLexicon();
-  const looksLikeName = (value: string) => {
-    const words = value
-      .trim()
-      .split(/[\s.]+/)
-      .filter(Boolean);
-    if (words.length === 0 || words.length > 5) return false;
-    return words.every((w) => /^\p{L}[\p{L}\p{M}'’-]*$/u.test(w));
-  };
-  const hasNameWord = (value: string) =>
-    value
-      .toLowerCase()
-      .split(/[\s.]+/)
-      .some(
-        (w) =>
-          (lex.given.has(w) || lex.surname.has(w)) &&
-          !lex.common.has(w) &&
-          !lex.ambiguous.has(w) &&
-          w.length >= 3,
-      );
-  for (const m of text.matchAll(KEY_VALUE_NAME)) {
-    const value = m[1] ?? m[2] ?? m[3];
-    if (!value || !looksLikeName(value)) continue;
-    const trimmed = value.trim();
-    const start = text.indexOf(trimmed, m.index + m[0].length - value.length - 1);
-    if (start >= 0) found.push({ start, end: start + trimmed.length });
+  const known = (w: string) =>
+    w.length >= 3 && (lex.given.has(w) || lex.surname.has(w)) && !lex.common.has(w) && !lex.ambiguous.has(w);
+  for (const sep of text.matchAll(/[:=]/g)) {
+    // The key: letters, digits, `_`, `-` or a space, maybe quoted, right before the separator.
+    let k = sep.index - 1;
+    while (k >= 0 && text[k] === " ") k--;
+    if (text[k] === '"' || text[k] === "'" || text[k] === "`") k--;
+    const keyEnd = k + 1;
+    while (k >= 0 && keyEnd - k <= 30 && /[\w -]/.test(text[k] as string)) k--;
+    const key = text.slice(k + 1, keyEnd).trim();
+    if (!NAME_KEY.test(key)) continue;
+    let v = sep.index + 1;
+    while (
+      v < text.length &&
+      (text[v] === " " || text[v] === "\t" || (text[v] === "\n" && v === sep.index + 1))
+    )
+      v++;
+    const quote = text[v];
+    let value: string;
+    let start: number;
+    if (quote === '"' || quote === "'" || quote === "`") {
+      const close = text.indexOf(quote, v + 1);
+      if (close < 0 || close - v > 61) continue;
+      start = v + 1;
+      value = text.slice(start, close);
+    } else {
+      start = v;
+      const m = /^[^,;|&\n}\]<>"]{1,60}/.exec(text.slice(v, v + 61));
+      value = (m?.[0] ?? "").replace(/\s+\w+[=:].*$/, "").trimEnd();
+    }
+    if (value.includes("\n") || !looksLikeName(value)) continue;
+    found.push({ start, end: start + value.trimEnd().length });
   }
   if (/["'`]/.test(text)) {
     for (const m of text.matchAll(QUOTED)) {
       const value = m[2] ?? "";
       const words = value.trim().split(/\s+/);
-      if (words.length < 1 || words.length > 4 || !looksLikeName(value) || !hasNameWord(value)) continue;
-      // One everyday word in quotes ("Summer") is not enough; a gazetteer word plus a name-like shape is.
-      if (
-        words.length === 1 &&
-        !/^\p{Lu}/u.test(value) &&
-        !/[(,]\s*$/.test(text.slice(Math.max(0, m.index - 3), m.index))
-      )
-        continue;
+      if (words.length > 4 || !looksLikeName(value) || lex.places.has(value.toLowerCase())) continue;
+      if (!words.some((w) => known(w.toLowerCase()))) continue;
       found.push({ start: m.index + 1, end: m.index + 1 + value.length });
     }
   }
-  if (/[._]/.test(text)) {
-    for (const m of text.matchAll(DOTTED_USER)) {
-      const a = (m[1] ?? "").toLowerCase();
-      const b = (m[2] ?? "").toLowerCase();
-      if (
-        lex.given.has(a) &&
-        !lex.common.has(a) &&
-        !lex.ambiguous.has(a) &&
-        !lex.common.has(b) &&
-        b.length >= 2
-      ) {
-        found.push({ start: m.index, end: m.index + m[0].length });
-      }
-    }
+  for (let t = 0; t + 1 < tokens.length; t++) {
+    const a = tokens[t] as Token;
+    const b = tokens[t + 1] as Token;
+    const sep = text[a.end];
+    if (b.start !== a.end + 1 || (sep !== "." && sep !== "_")) continue;
+    if (/[\w.@-]/.test(text[a.start - 1] ?? "") || /[\w@-]/.test(text[b.end] ?? "")) continue;
+    if (text[b.end] === "." && /\w/.test(text[b.end + 1] ?? "")) continue;
+    if (known(a.lower) && !lex.common.has(b.lower) && b.lower.length >= 2)
+      found.push({ start: a.start, end: b.end });
   }
 }
 
-/** Every other occurrence of a found name (whole, or its longer parts) is a name too. */
-function propagate(text: string, found: Array<{ start: number; end: number }>): PiiSpan[] {
+/**
+ * Every other occurrence of a found name is a name too: the whole name where
+ * its words recur together, else each of its longer, uncommon words.
+ */
+function propagate(
+  text: string,
+  tokens: readonly Token[],
+  found: Array<{ start: number; end: number }>,
+): PiiSpan[] {
   if (found.length === 0) return [];
   const lex = nameLexicon();
-  const terms = new Set<string>();
+  const spans: PiiSpan[] = found.map((f) => spanOf(text, "PERSON", f.start, f.end));
+  const wholes = new Map<string, string[][]>();
+  const parts = new Set<string>();
   for (const f of found) {
-    const value = text.slice(f.start, f.end);
-    terms.add(value.toLowerCase());
-    for (const part of value.split(/[\s.]+/)) {
-      const p = part.toLowerCase();
+    const words = text
+      .slice(f.start, f.end)
+      .toLowerCase()
+      .split(/[^\p{L}\p{M}'’-]+/u)
+      .filter(Boolean);
+    const head = words[0];
+    if (head === undefined) continue;
+    if (words.length > 1) wholes.set(head, [...(wholes.get(head) ?? []), words]);
+    for (const p of words) {
+      const flags = lex.flags.get(p) ?? 0;
       if (
         p.length >= 3 &&
-        !lex.common.has(p) &&
-        !lex.ambiguous.has(p) &&
+        (flags & (WordFlag.common | WordFlag.ambiguous)) === 0 &&
         !PARTICLES.has(p) &&
         !TITLES.has(p)
       ) {
-        terms.add(p);
+        parts.add(p);
       }
     }
   }
-  const spans: PiiSpan[] = found.map((f) => spanOf(text, "PERSON", f.start, f.end));
-  const escaped = [...terms]
-    .sort((a, b) => b.length - a.length)
-    .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${escaped.join("|")})(?![\\p{L}\\p{N}_])`, "giu");
-  for (const m of text.matchAll(pattern)) spans.push(spanOf(text, "PERSON", m.index, m.index + m[0].length));
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    const bare = t.lower.endsWith("'s") || t.lower.endsWith("’s") ? t.lower.slice(0, -2) : t.lower;
+    let matched = false;
+    for (const words of wholes.get(t.lower) ?? []) {
+      const last = tokens[i + words.length - 1];
+      if (!last || !words.every((w, k) => (tokens[i + k] as Token).lower === w)) continue;
+      if (last.end - t.start > words.join(" ").length + 2 * words.length) continue;
+      spans.push(spanOf(text, "PERSON", t.start, last.end));
+      i += words.length - 1;
+      matched = true;
+      break;
+    }
+    if (!matched && parts.has(bare)) spans.push(spanOf(text, "PERSON", t.start, t.start + bare.length));
+  }
   return spans;
 }

@@ -1,30 +1,42 @@
 import { type PiiSpan, spanOf } from "./pii-span.ts";
 
 /** Credentials with a recognisable shape: the whole match is the secret. */
-const KNOWN_SECRETS: readonly RegExp[] = [
-  /(?<![\w-])sk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}(?![\w-])/g, // OpenAI, Anthropic
-  /(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])/g, // AWS key ids
-  /(?<![\w])gh[pousr]_[A-Za-z0-9]{30,255}(?![\w])/g, // GitHub tokens
-  /(?<![\w])github_pat_[A-Za-z0-9_]{22,255}(?![\w])/g,
-  /(?<![\w])glpat-[A-Za-z0-9_-]{20,}(?![\w-])/g, // GitLab
-  /(?<![\w])xox[abposre]-[A-Za-z0-9-]{10,}(?![\w-])/g, // Slack
-  /(?<![\w])xapp-\d-[A-Za-z0-9-]{10,}(?![\w-])/g,
-  /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+/g,
-  /(?<![\w])AIza[0-9A-Za-z_-]{35}(?![\w-])/g, // Google API key
-  /(?<![\w])ya29\.[0-9A-Za-z_-]{20,}(?![\w-])/g, // Google OAuth token
-  /(?<![\w])(?:sk|rk|pk|whsec)_(?:live|test)_[0-9A-Za-z]{10,}(?![\w])/g, // Stripe
-  /(?<![\w])SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}(?![\w-])/g, // SendGrid
-  /(?<![\w])hf_[A-Za-z0-9]{30,}(?![\w])/g, // Hugging Face
-  /(?<![\w])npm_[A-Za-z0-9]{36}(?![\w])/g, // npm
-  /(?<![\w])(?:pypi-|dop_v1_|shpat_|shpss_)[A-Za-z0-9_-]{20,}(?![\w-])/g,
-  /(?<![\w-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{0,}(?![\w-])/g, // JWT
-  /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
-  /(?<![\w])(?:Bearer|Basic|Token)\s+[A-Za-z0-9._~+/-]{16,}=*(?![\w])/g,
+const KNOWN_SECRETS: ReadonlyArray<readonly [RegExp, RegExp]> = [
+  [/sk-/, /(?<![\w-])sk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}(?![\w-])/g], // OpenAI, Anthropic
+  [
+    /A[KSGIRNB][A-Z]A|ACCA/,
+    /(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])/g,
+  ], // AWS key ids
+  [/gh[pousr]_/, /(?<![\w])gh[pousr]_[A-Za-z0-9]{30,255}(?![\w])/g], // GitHub tokens
+  [/github_pat_/, /(?<![\w])github_pat_[A-Za-z0-9_]{22,255}(?![\w])/g],
+  [/glpat-/, /(?<![\w])glpat-[A-Za-z0-9_-]{20,}(?![\w-])/g], // GitLab
+  [/xox/, /(?<![\w])xox[abposre]-[A-Za-z0-9-]{10,}(?![\w-])/g], // Slack
+  [/xapp-/, /(?<![\w])xapp-\d-[A-Za-z0-9-]{10,}(?![\w-])/g],
+  [/hooks\.slack/, /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+/g],
+  [/AIza/, /(?<![\w])AIza[0-9A-Za-z_-]{35}(?![\w-])/g], // Google API key
+  [/ya29\./, /(?<![\w])ya29\.[0-9A-Za-z_-]{20,}(?![\w-])/g], // Google OAuth token
+  [/_(?:live|test)_/, /(?<![\w])(?:sk|rk|pk|whsec)_(?:live|test)_[0-9A-Za-z]{10,}(?![\w])/g], // Stripe
+  [/SG\./, /(?<![\w])SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}(?![\w-])/g], // SendGrid
+  [/hf_/, /(?<![\w])hf_[A-Za-z0-9]{30,}(?![\w])/g], // Hugging Face
+  [/npm_/, /(?<![\w])npm_[A-Za-z0-9]{36}(?![\w])/g], // npm
+  [/pypi-|dop_v1_|shp/, /(?<![\w])(?:pypi-|dop_v1_|shpat_|shpss_)[A-Za-z0-9_-]{20,}(?![\w-])/g],
+  [/eyJ/, /(?<![\w-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{0,}(?![\w-])/g], // JWT
+  [
+    /PRIVATE KEY/,
+    /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+  ],
+  [/Bearer|Basic|Token/, /(?<![\w])(?:Bearer|Basic|Token)\s+[A-Za-z0-9._~+/-]{16,}=*(?![\w])/g],
 ];
 
-/** `password=…`, `"api_key": "…"`, `token: …`: the value after a credential-like key. */
+/** One scan that says whether any of the shapes above can occur. */
+const ANY_KNOWN = new RegExp(KNOWN_SECRETS.map(([hint]) => hint.source).join("|"));
+
+/**
+ * `password=…`, `"api_key": "…"`, `db_token: …`: a credential-like key (maybe
+ * with a prefix such as `db_` or `aws.`), a separator, then the value.
+ */
 const KEY_VALUE =
-  /(?<![\w])["']?((?:[\w.-]*?[_.-])?(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth|authorization|credentials?|private[_-]?key|client[_-]?secret|session[_-]?id|cookie|signing[_-]?key|encryption[_-]?key|pin))["']?\s*(?::=|=>|[:=])\s*(?:"([^"\n]{1,200})"|'([^'\n]{1,200})'|`([^`\n]{1,200})`|([^\s,;"'`)}\]]{1,200}))/gi;
+  /(pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth(?:orization)?|credentials?|private[_-]?key|client[_-]?secret|session[_-]?id|cookie|signing[_-]?key|encryption[_-]?key|pin)["']?\s*(?::=|=>|[:=])\s*(?:"([^"\n]{1,200})"|'([^'\n]{1,200})'|`([^`\n]{1,200})`|([^\s,;"'`)}\]]{1,200}))/gi;
 
 const PROSE_PASSWORD =
   /\b(?:my |the |our |new |wifi |wi-fi )?(?:password|passcode|passphrase|pin code|pin)\s+(?:is|was|:)\s+["'`]?([^\s"'`,;]{3,100})/gi;
@@ -33,7 +45,7 @@ const PROSE_PASSWORD =
 const NOT_A_SECRET =
   /^(?:string|str|number|int|integer|bool|boolean|any|unknown|object|none|null|nil|undefined|true|false|required|optional|env|process\.env\.\w+|os\.environ.*|\$\{?[\w.]+\}?|\{\{.*\}\}|<[^>]*>|\*+|x+|\.\.\.|…|redacted|hidden|secret|password|bearer|basic|digest|token|\[[A-Z_]+_\d+\])$/i;
 
-const HIGH_ENTROPY = /(?<![\w+/=-])[A-Za-z0-9+/_-]{24,}={0,2}(?![\w+/=-])/g;
+const HIGH_ENTROPY = /(?:^|[^A-Za-z0-9+/_-])([A-Za-z0-9+/_-]{24,}={0,2})(?![A-Za-z0-9+/_-])/g;
 
 /**
  * Secrets and credentials: provider API keys (`sk-…`, `AKIA…`, `ghp_…`,
@@ -43,11 +55,15 @@ const HIGH_ENTROPY = /(?<![\w+/=-])[A-Za-z0-9+/_-]{24,}={0,2}(?![\w+/=-])/g;
  */
 export function detectSecrets(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
-  for (const pattern of KNOWN_SECRETS) {
+  const anyKnown = ANY_KNOWN.test(text);
+  for (const [hint, pattern] of KNOWN_SECRETS) {
+    if (!anyKnown || !hint.test(text)) continue;
     for (const m of text.matchAll(pattern))
       spans.push(spanOf(text, "SECRET", m.index, m.index + m[0].length));
   }
   for (const m of text.matchAll(KEY_VALUE)) {
+    // The key word must start the key or follow a separator: `db_password`, not `bypassword`.
+    if (/[\p{L}\p{N}]/u.test(text[m.index - 1] ?? "")) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? m[5] ?? "";
     if (!value.trim() || NOT_A_SECRET.test(value.trim())) continue;
     // Code such as `password = getPassword()` or `token = this.token` names a value, it is not one.
@@ -67,8 +83,13 @@ export function detectSecrets(text: string): PiiSpan[] {
     spans.push(spanOf(text, "SECRET", start, start + value.length));
   }
   for (const m of text.matchAll(HIGH_ENTROPY)) {
-    if (text.slice(Math.max(0, m.index - 7), m.index) === "base64,") continue;
-    if (looksRandom(m[0])) spans.push(spanOf(text, "SECRET", m.index, m.index + m[0].length));
+    const run = m[1] ?? "";
+    const runStart = m.index + m[0].length - run.length;
+    if (text.slice(Math.max(0, runStart - 7), runStart) === "base64,") continue;
+    const token = run.replace(/^[/+-]+/, "");
+    const start = runStart + run.length - token.length;
+    if (looksRandom(token.replace(/=+$/, "")))
+      spans.push(spanOf(text, "SECRET", start, start + token.length));
   }
   return spans;
 }
@@ -79,25 +100,27 @@ export function detectSecrets(text: string): PiiSpan[] {
  * paths and hex hashes (git SHAs, checksums) do not.
  */
 function looksRandom(token: string): boolean {
-  if (token.includes("/") && /^[\w-]+(?:\/[\w.-]+)+$/.test(token) && !/\d[A-Za-z]|[A-Za-z]\d/.test(token)) {
-    return false;
+  let upper = 0;
+  let lower = 0;
+  let digits = 0;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
+    else if (c >= 48 && c <= 57) digits++;
   }
-  const upper = /[A-Z]/.test(token);
-  const lower = /[a-z]/.test(token);
-  const digit = /\d/.test(token);
-  if (!(upper && lower && digit)) return false;
-  // camelCase / snake_case identifiers switch case only at word starts.
-  if (/^[A-Za-z]+(?:[_-]?[A-Za-z]+)*\d*$/.test(token) && (token.match(/\d/g)?.length ?? 0) < 3) return false;
-  const digitCount = token.match(/\d/g)?.length ?? 0;
-  if (digitCount < 2) return false;
+  if (upper === 0 || lower === 0 || digits < 2) return false;
+  // Paths and identifiers (`src/components/Button2`, `getUserById42`) are not random.
+  if (digits < 3 && /^[A-Za-z_/.-]+\d*$/.test(token)) return false;
   return shannonEntropy(token) >= Math.min(4.2, Math.log2(token.length) - 0.6);
 }
 
 function shannonEntropy(s: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const counts = new Uint16Array(128);
+  for (let i = 0; i < s.length; i++) counts[s.charCodeAt(i) & 127] = (counts[s.charCodeAt(i) & 127] ?? 0) + 1;
   let h = 0;
-  for (const c of counts.values()) {
+  for (const c of counts) {
+    if (c === 0) continue;
     const p = c / s.length;
     h -= p * Math.log2(p);
   }

@@ -1,6 +1,6 @@
 import { type PiiSpan, spanOf } from "./pii-span.ts";
 
-const URL_PATTERN = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s<>"'`{}|\\^]+/gi;
+const URL_PATTERN = /[a-z][a-z0-9+.-]{1,20}:\/\/[^\s<>"'`{}|\\^]+/giy;
 
 /** Query parameters whose value is a credential or a capability. */
 const SENSITIVE_PARAM =
@@ -15,14 +15,21 @@ const SENSITIVE_PARAM =
 export function detectUrls(text: string): PiiSpan[] {
   if (!text.includes("://")) return [];
   const spans: PiiSpan[] = [];
-  for (const m of text.matchAll(URL_PATTERN)) {
+  let sep = text.indexOf("://");
+  while (sep >= 0) {
+    let start = sep;
+    while (start > 0 && /[A-Za-z0-9+.-]/.test(text[start - 1] as string)) start--;
+    URL_PATTERN.lastIndex = start;
+    const m = URL_PATTERN.exec(text);
+    sep = text.indexOf("://", sep + 3);
+    if (!m || m.index !== start) continue;
     // Sentence punctuation after a link is not part of it.
     const value = m[0].replace(/[.,;:!?)\]]+$/, "");
     const authority = /^[^:]+:\/\/([^/?#]*)/.exec(value)?.[1] ?? "";
     const hasCredentials =
       /^[^@]*:[^@]+@/.test(authority) || (authority.includes("@") && /token|key/i.test(authority));
     if (hasCredentials || SENSITIVE_PARAM.test(value)) {
-      spans.push(spanOf(text, "URL", m.index, m.index + value.length));
+      spans.push(spanOf(text, "URL", start, start + value.length));
     }
   }
   return spans;

@@ -66,7 +66,13 @@ export interface NameLexicon {
   /** Countries, cities, regions, demonyms, organisations, months, weekdays. */
   places: ReadonlySet<string>;
   surnameSuffixes: readonly string[];
+  surnameSuffixSet: ReadonlySet<string>;
+  /** All of the above in one map, `word → WordFlag bits`: one lookup per token on the hot path. */
+  flags: ReadonlyMap<string, number>;
 }
+
+/** Bits of {@link NameLexicon.flags}. */
+export const WordFlag = { given: 1, surname: 2, common: 4, ambiguous: 8, place: 16 } as const;
 
 let cached: NameLexicon | undefined;
 
@@ -91,13 +97,25 @@ export function nameLexicon(): NameLexicon {
     }
   }
   for (const w of EXTRA_COMMON.split(/\s+/)) if (w) expandInflections(w, common);
+  const flags = new Map<string, number>();
+  const mark = (words: Iterable<string>, bit: number) => {
+    for (const w of words) flags.set(w, (flags.get(w) ?? 0) | bit);
+  };
+  const ambiguous = new Set(tokenize(AMBIGUOUS));
+  mark(given, WordFlag.given);
+  mark(surname, WordFlag.surname);
+  mark(common, WordFlag.common);
+  mark(ambiguous, WordFlag.ambiguous);
+  mark(places, WordFlag.place);
   cached = {
+    flags,
     given,
     surname,
     common,
-    ambiguous: new Set(tokenize(AMBIGUOUS)),
+    ambiguous,
     places,
     surnameSuffixes: [...SURNAME_SUFFIXES].sort((a, b) => b.length - a.length),
+    surnameSuffixSet: new Set(SURNAME_SUFFIXES),
   };
   return cached;
 }
