@@ -1,8 +1,13 @@
+import fs from "node:fs";
 import path from "node:path";
+import {
+  responseSignatureSchema,
+  verifyResponseSignature,
+} from "@masque/server/attestation/verify-response-signature.ts";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/free-port.ts";
-import { createKey, type MasqueProcess, startMasque } from "./support/masque-process.ts";
+import { createKey, type MasqueProcess, startMasque, tempDataDir } from "./support/masque-process.ts";
 import { hasShared, sharedDir } from "./support/shared-dir.ts";
 
 // The real pnpm start stack (launcher → local model node → gateway) on the
@@ -12,11 +17,12 @@ describe.skipIf(!hasShared("models/stories260K.gguf"))("pnpm start with the loca
   let client: OpenAI;
 
   beforeAll(async () => {
+    const nodePort = await freePort();
     masque = await startMasque({
       entry: "launcher/start.ts",
       env: {
         MASQUE_MODELS_DIR: path.join(sharedDir, "models"),
-        MASQUE_LOCAL_NODE_PORT: String(await freePort()),
+        MASQUE_LOCAL_NODE_PORT: String(nodePort),
         MASQUE_LOCAL_THREADS: "1",
       },
       timeoutMs: 90_000,
@@ -81,5 +87,106 @@ describe.skipIf(!hasShared("models/stories260K.gguf"))("pnpm start with the loca
 
   it("prints where to open it", async () => {
     await expect.poll(() => masque.output()).toContain(`API (OpenAI-compatible): ${masque.url}/v1`);
+  });
+});
+
+describe.skipIf(!hasShared("models/stories260K.gguf"))("the local node as an enclave", () => {
+  let node: MasqueProcess;
+  let tee: MasqueProcess | undefined;
+
+  beforeAll(async () => {
+    node = await startMasque({
+      entry: "local-node/main.ts",
+      portVar: "MASQUE_LOCAL_NODE_PORT",
+      env: { MASQUE_MODELS_DIR: path.join(sharedDir, "models"), MASQUE_LOCAL_THREADS: "1" },
+    });
+  });
+
+  afterAll(async () => {
+    await tee?.stop();
+    await node?.stop();
+  });
+
+  it("signs every answer, over the exact bytes, with its in-memory key", async () => {
+    const requestBody = JSON.stringify({
+      model: "stories260K",
+      messages: [{ role: "user", content: "Hi" }],
+      max_tokens: 8,
+    });
+    for (const stream of [false, true]) {
+      const body = stream ? requestBody.replace("}", ',"stream":true}') : requestBody;
+      const res = await fetch(`${node.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      const responseBytes = new Uint8Array(await res.arrayBuffer());
+      const id = /"id":"(chatcmpl-[^"]+)"/.exec(new TextDecoder().decode(responseBytes))?.[1] ?? "";
+      const report = (await (
+        await fetch(
+          `${node.url}/v1/attestation/report?model=stories260K&nonce=${"ab".repeat(32)}&signing_algo=ecdsa`,
+        )
+      ).json()) as {
+        signing_address: string;
+        intel_quote: string | null;
+        in_tee: boolean;
+      };
+      expect(report.in_tee).toBe(false);
+      expect(report.intel_quote).toBeNull();
+      const signature = responseSignatureSchema.parse(
+        await (await fetch(`${node.url}/v1/signature/${id}?model=stories260K&signing_algo=ecdsa`)).json(),
+      );
+      const verdict = await verifyResponseSignature({
+        signature,
+        requestBody: body,
+        responseBody: responseBytes,
+        attestedAddress: report.signing_address,
+      });
+      expect(verdict.ok, verdict.detail).toBe(true);
+    }
+  });
+
+  it("outside a TEE it cannot pass as one: configured as `tee`, the gateway refuses it", async () => {
+    const dataDir = tempDataDir();
+    const file = path.join(dataDir, "providers.json");
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        providers: [
+          {
+            id: "node",
+            kind: "openai",
+            baseUrl: `${node.url}/v1`,
+            privacy: "tee",
+            attestation: { nras: false },
+          },
+        ],
+        models: [
+          {
+            id: "stories260K",
+            provider: "node",
+            contextLength: 2048,
+            pricing: { inputPerMTok: 0, outputPerMTok: 0 },
+          },
+        ],
+      }),
+    );
+    tee = await startMasque({ dataDir, env: { MASQUE_PROVIDERS: file } });
+    const gateway = new OpenAI({ apiKey: await createKey(dataDir), baseURL: `${tee.url}/v1`, maxRetries: 0 });
+    await expect
+      .poll(
+        async () =>
+          (
+            (await gateway.models.retrieve("stories260K")) as unknown as {
+              model_spec: { unavailable_reason?: string };
+            }
+          ).model_spec.unavailable_reason,
+        { timeout: 15_000 },
+      )
+      .toMatch(/TEE attestation failed/);
+    const err = await gateway.chat.completions
+      .create({ model: "stories260K", messages: [{ role: "user", content: "x" }] })
+      .catch((e) => e);
+    expect(err.code).toBe("tee_attestation_failed");
   });
 });

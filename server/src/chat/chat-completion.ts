@@ -129,7 +129,7 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     timeoutMs: deps.upstreamTimeoutMs,
     env: deps.env,
     fetch: deps.fetch,
-    onResponseSignature: (result) => deps.signatures.put(id, { model: model.id, result }),
+    onResponseSignature: (result) => deps.signatures.set(id, { model: model.id, result }),
   };
 
   if (!upstreamBody.stream) {

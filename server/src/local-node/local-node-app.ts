@@ -1,5 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { type ChatMessage, chatCompletionRequestSchema, ModelNotFoundError } from "@masque/shared";
+import {
+  type ChatMessage,
+  chatCompletionRequestSchema,
+  InvalidRequestError,
+  ModelNotFoundError,
+  NotFoundError,
+} from "@masque/shared";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import type { ChatHistoryItem } from "node-llama-cpp";
@@ -7,6 +13,8 @@ import { notFoundResponse, toErrorResponse } from "../http/error-handler.ts";
 import { parseJsonBody } from "../http/parse-json-body.ts";
 import type { Logger } from "../logging/logger.ts";
 import { sseEvent } from "../routing/sse.ts";
+import { ExpiringMap } from "../util/expiring-map.ts";
+import type { EnclaveIdentity } from "./enclave-identity.ts";
 import type { LlamaRuntime } from "./llama-runtime.ts";
 
 /**
@@ -14,8 +22,24 @@ import type { LlamaRuntime } from "./llama-runtime.ts";
  * uses (JSON and SSE with usage), over whatever GGUF models it has. It is a
  * separate process so that it can later run alone inside a confidential VM.
  */
-export function createLocalNodeApp(runtime: LlamaRuntime, logger: Logger) {
+export function createLocalNodeApp(runtime: LlamaRuntime, identity: EnclaveIdentity, logger: Logger) {
   const app = new Hono();
+  // Signatures of recent exchanges, by chat id: hashes and signatures only.
+  const signed = new ExpiringMap<Awaited<ReturnType<EnclaveIdentity["sign"]>>>(60 * 60_000, 10_000);
+
+  app.get("/v1/attestation/report", async (c) => {
+    const nonce = c.req.query("nonce") ?? "";
+    if (!/^[0-9a-f]{64}$/i.test(nonce)) {
+      throw new InvalidRequestError("nonce must be 32 bytes as 64 hex characters.", { param: "nonce" });
+    }
+    return c.json(await identity.report(Buffer.from(nonce, "hex")));
+  });
+
+  app.get("/v1/signature/:id", (c) => {
+    const signature = signed.get(c.req.param("id"));
+    if (!signature) throw new NotFoundError("No signature for that chat id.", "signature_not_found");
+    return c.json(signature);
+  });
   app.use(requestId({ generator: () => crypto.randomUUID() }));
 
   app.get("/health", (c) => c.json({ status: "ok", models: runtime.listModels().length }));
@@ -36,6 +60,8 @@ export function createLocalNodeApp(runtime: LlamaRuntime, logger: Logger) {
 
   app.post("/v1/chat/completions", async (c) => {
     const request = await parseJsonBody(c, chatCompletionRequestSchema);
+    // The exact bytes received: the exchange signature covers them, not a re-serialisation.
+    const requestBytes = await c.req.text();
     if (!runtime.listModels().some((m) => m.id === request.model))
       throw new ModelNotFoundError(request.model);
     const id = `chatcmpl-${randomBytes(12).toString("base64url")}`;
@@ -57,7 +83,7 @@ export function createLocalNodeApp(runtime: LlamaRuntime, logger: Logger) {
         ...options,
         onText: (t) => (text += t),
       });
-      return c.json({
+      const body = JSON.stringify({
         id,
         object: "chat.completion",
         created,
@@ -71,9 +97,12 @@ export function createLocalNodeApp(runtime: LlamaRuntime, logger: Logger) {
         ],
         usage: usageOf(result),
       });
+      signed.set(id, await identity.sign(requestBytes, body));
+      return c.body(body, 200, { "content-type": "application/json" });
     }
 
     const encoder = new TextEncoder();
+    const sent: Uint8Array[] = [];
     const chunk = (delta: object, finishReason: string | null) =>
       encoder.encode(
         sseEvent(
@@ -87,7 +116,14 @@ export function createLocalNodeApp(runtime: LlamaRuntime, logger: Logger) {
         ),
       );
     const body = new ReadableStream<Uint8Array>({
-      start(controller) {
+      start(streamController) {
+        // Every byte sent is kept until the end, to sign the whole stream.
+        const controller = {
+          enqueue: (bytes: Uint8Array) => {
+            sent.push(bytes);
+            streamController.enqueue(bytes);
+          },
+        };
         controller.enqueue(chunk({ role: "assistant", content: "" }, null));
         runtime
           .generate(request.model, history, {
@@ -112,12 +148,15 @@ export function createLocalNodeApp(runtime: LlamaRuntime, logger: Logger) {
               );
             }
             controller.enqueue(encoder.encode(sseEvent("[DONE]")));
-            controller.close();
+            streamController.close();
+            return identity
+              .sign(requestBytes, Buffer.concat(sent))
+              .then((signature) => signed.set(id, signature));
           })
           .catch((err: unknown) => {
             if (abort.signal.aborted) return;
             logger.error({ errorClass: (err as Error).name }, "generation failed");
-            controller.error(err);
+            streamController.error(err);
           });
       },
       cancel() {

@@ -2,6 +2,7 @@ import { serve } from "@hono/node-server";
 import { loadConfigOrExit } from "../config/env.ts";
 import { createLogger } from "../logging/logger.ts";
 import { ensureDefaultModel } from "./default-model.ts";
+import { EnclaveIdentity } from "./enclave-identity.ts";
 import { LlamaRuntime } from "./llama-runtime.ts";
 import { createLocalNodeApp } from "./local-node-app.ts";
 
@@ -24,7 +25,14 @@ if (models.length === 0) {
   );
 }
 
-const app = createLocalNodeApp(runtime, logger);
+const identity = await EnclaveIdentity.detect();
+logger.info(
+  { signingAddress: identity.address, inTee: identity.inTee },
+  identity.inTee
+    ? "running in a dstack confidential VM: attestation reports carry a TDX quote"
+    : "not in a TEE: attestation reports carry no quote",
+);
+const app = createLocalNodeApp(runtime, identity, logger);
 const server = serve({ fetch: app.fetch, port: config.localNodePort, hostname: config.host }, (info) => {
   logger.info(
     { url: `http://${config.host}:${info.port}/v1`, models: models.map((m) => m.id) },
