@@ -2,46 +2,52 @@ import { nameLexicon } from "./names/name-lexicon.ts";
 import { type PiiSpan, spanOf } from "./pii-span.ts";
 import { isLowerCaseText } from "./text-case.ts";
 
-/** Street types written after the name (USPS suffixes and common British ones). */
-const SUFFIX_WORDS =
-  "street|st|road|rd|avenue|ave|av|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|terrace|terr|way|crescent|cres|close|square|sq|highway|hwy|parkway|pkwy|circle|cir|trail|trl|row|walk|gardens|gdns|grove|mews|alley|path|plaza|loop|pike|expressway|expy|freeway|fwy|route|rte|turnpike|causeway|crossing|estates?|heights|hts|hollow|junction|landing|manor|meadows?|orchard|pass|point|pt|ridge|shores?|springs?|summit|trace|valley|view|vista|hill|hills|park|green|glen|creek|brook|harbor|harbour|island|knoll|lake|lakes|mill|mills|mount|mountain|prairie|ranch|river|run|station|villages?|wharf|parade|esplanade|embankment|broadway|wynd|rise|bypass|quay|stravenue|underpass|overpass|fork|forks|ford|fort|neck|oval|port|rapids?|rest|spur|stream|track|tunnel|union|ville|well|wells";
+const words = (s: string) => new Set(s.split(/\s+/).filter(Boolean));
 
-/** Endings of one-word street names (Germanic, Nordic, Finnish, Dutch, Hungarian, …). */
-const STREET_MORPHEMES =
-  "straße|strasse|str\\.|gasse|weg|allee|platz|damm|ufer|chaussee|straat|laan|gracht|plein|kade|singel|dijk|gatan|vägen|vagen|gränd|torget|backen|stigen|gata|gaten|veien|vegen|vegur|braut|stræti|stígur|vej|gade|allé|stræde|plads|katu|kuja|polku|raitti|kaari|rinne|väylä|tie|tori|utca|tér|körút|ulica|ulitsa|prospekt|caddesi|sokak|sokağı|bulvarı";
+/**
+ * Street types written after the name: the USPS suffixes (Publication 28,
+ * appendix C) and their abbreviations, British ones, Hungarian ones (`u.`,
+ * `út`, `tér`), and `str.`.
+ */
+const SUFFIXES = words(`
+  alley aly annex arcade avenue ave av bayou beach bend bluff bluffs bottom boulevard blvd branch bridge brook brooks
+  burg bypass camp canyon cape causeway center centre circle cir circles cliff cliffs close club common commons
+  corner corners course court ct courts cove coves creek crescent cres crest crossing crossroad curve dale dam
+  divide drive dr drives estate estates expressway expy extension extensions fall falls ferry field fields flat flats
+  ford fords forest forge forges fork forks fort freeway fwy garden gardens gdns gateway glen glens green greens
+  grove groves harbor harbour harbors haven heights hts highway hwy hill hills hollow inlet island islands isle
+  junction junctions key keys knoll knolls lake lakes land landing lane ln light lights loaf lock locks lodge loop
+  mall manor manors meadow meadows mews mill mills mission motorway mount mountain mountains neck orchard oval
+  overpass park parks parkway pkwy parkways pass passage path pike pine pines place pl plain plains plaza point pt
+  points port ports prairie radial ramp ranch rapid rapids rest ridge ridges river road rd roads route rte row rue run
+  shoal shoals shore shores skyway spring springs spur spurs square sq squares station stravenue stream street st
+  streets str summit terrace terr ter throughway trace track trafficway trail trl trailer tunnel turnpike underpass
+  union unions valley valleys viaduct view views village villages ville vista walk walks wall way ways well wells
+  wharf parade esplanade embankment broadway wynd rise quay gate gardens
+  u út utca tér krt körút rkp rakpart köz sor fasor sétány kalea etorbidea enparantza`);
 
-/** Street types written before the name (Romance, Slavic, Greek, Indonesian, …). */
-const PREFIX_WORDS =
-  "rue|avenue|av\\.|avda\\.?|boulevard|bd|chemin|allée|allee|impasse|place|quai|route|via|viale|piazza|piazzale|corso|vicolo|largo|strada|calle|avenida|paseo|plaza|carrera|camino|ronda|travesía|travesia|rua|travessa|praça|praca|estrada|alameda|rodovia|ulica|ul\\.|aleja|al\\.|plac|trg|ulitsa|prospekt|odos|οδός|οδος|λεωφόρος|λεωφορος|leoforos|jalan|jl\\.|calea|strada|bulevardul|bulevar|szosa|cesta|námestie|náměstí|namesti";
+/** Street types written before the name (Romance, Slavic, Greek, Basque, Indonesian, …). */
+const PREFIXES = words(`
+  rue avenue av avda boulevard bd chemin allée allee impasse place quai route via viale piazza piazzale corso vicolo
+  largo strada calle avenida paseo plaza carrera camino ronda travesía travesia rua travessa praça praca estrada
+  alameda rodovia ulica ul aleja al plac trg ulitsa prospekt odos οδός οδος λεωφόρος λεωφορος leoforos jalan jl calea
+  bulevardul bulevar szosa cesta námestie náměstí namesti kalea`);
 
-const UNIT =
-  "(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|bldg|building|box|no|#)\\.?\\s*#?\\s*[\\p{L}\\p{N}-]{1,6}";
-const CAPWORD = "\\p{Lu}[\\p{L}\\p{M}'’.-]*";
-const ANYWORD = "\\p{L}[\\p{L}\\p{M}'’.-]*";
-const LINK =
-  "(?:of|the|de|la|le|du|des|del|della|di|da|do|dos|das|von|van|der|den|am|an|im|y|e|al|el|and|&|upon|on|sur|en)";
+/** Endings of one-word street names (Germanic, Nordic, Finnish, Dutch, Baltic, Turkish, …). */
+const MORPHEMES = [
+  ...words(`straße strasse str gasse weg allee platz damm ufer chaussee straat laan gracht plein kade singel dijk
+  gatan vägen vagen gränd torget backen stigen gata gaten veien vegen vegur braut stræti stígur vej gade allé stræde
+  plads katu kuja polku raitti kaari rinne väylä tie tori utca körút ulica ulitsa prospekt caddesi sokak sokağı
+  bulvarı iela gatvė prospektas tänav mnt`),
+];
 
-const SUFFIX_SET = new Set(SUFFIX_WORDS.split("|").map((w) => w.replace(/[?\\]/g, "")));
-for (const w of [
-  "estate",
-  "estates",
-  "meadow",
-  "meadows",
-  "shore",
-  "shores",
-  "spring",
-  "springs",
-  "village",
-  "villages",
-  "rapid",
-  "rapids",
-]) {
-  SUFFIX_SET.add(w);
-}
-const PREFIX_SET = new Set(PREFIX_WORDS.split("|").map((w) => w.replace(/\\\.\??|\\/g, "")));
-const MORPHEMES = STREET_MORPHEMES.split("|").map((m) => m.replace(/\\/g, ""));
-const LINK_SET = new Set(LINK.slice(3, -1).split("|"));
-const UNIT_SET = new Set(["apt", "apartment", "suite", "ste", "unit", "flat"]);
+/** Small words inside street names: `rue de la Paix`, `Jiřího z Poděbrad`, `Avenue of the Americas`. */
+const LINKS =
+  words(`of the de la le les du des del della di da do dos das von van der den am an im y e al el and &
+  upon on sur en z u na pod nad ve v i`);
+const UNITS = words("apt apartment suite ste unit flat floor fl room rm bldg building");
+const STRONG_SUFFIX =
+  "Street|St\\.|Road|Rd\\.|Avenue|Ave\\.|Lane|Boulevard|Blvd\\.?|Drive|Terrace|Crescent|Way";
 
 interface Tok {
   start: number;
@@ -49,141 +55,154 @@ interface Tok {
   lower: string;
   num: boolean;
   cap: boolean;
-  /** Characters between the previous token and this one. */
-  gap: string;
+  /** Only spaces or tabs between this token and the previous one. */
+  spaced: boolean;
+  /** A comma, maybe with spaces, between this token and the previous one. */
+  comma: boolean;
+  /** A line break between this token and the previous one. */
+  newline: boolean;
 }
 
-const TOKEN = /\p{L}[\p{L}\p{M}'’-]*\.?|\d+[A-Za-z]?(?:[-/]\d+[A-Za-z]?)?/gu;
+const TOKEN = /\p{L}[\p{L}\p{M}'’-]*\.?|\d+(?:st|nd|rd|th|[A-Za-z])?(?:[-/]\d+[A-Za-z]?)?\.?/gu;
 
 /** Tokens within a window around each number: streets are found from their numbers, and prose has few. */
 function tokens(text: string): Tok[] {
   const out: Tok[] = [];
-  let prev = 0;
-  let windowEnd = -1;
+  let covered = 0;
   for (const d of text.matchAll(/\d+/g)) {
-    if (d.index <= windowEnd) {
-      windowEnd = Math.max(windowEnd, d.index + d[0].length + 80);
-      continue;
-    }
-    if (windowEnd >= 0) prev = tokenizeWindow(text, prev, windowEnd, out);
-    let start = Math.max(prev, d.index - 80);
-    while (start > prev && !/\s/.test(text[start - 1] as string)) start--;
-    prev = Math.max(prev, start);
-    windowEnd = d.index + d[0].length + 80;
+    if (d.index + d[0].length <= covered) continue;
+    let from = Math.max(covered, d.index - 80);
+    while (from > covered && !/\s/.test(text[from - 1] as string)) from--;
+    let to = Math.min(text.length, d.index + d[0].length + 120);
+    while (to < text.length && !/\s/.test(text[to] as string)) to++;
+    tokenizeWindow(text, from, to, out);
+    covered = to;
   }
-  if (windowEnd >= 0) tokenizeWindow(text, prev, windowEnd, out);
   return out;
 }
 
-function tokenizeWindow(text: string, from: number, to: number, out: Tok[]): number {
+function tokenizeWindow(text: string, from: number, to: number, out: Tok[]): void {
   TOKEN.lastIndex = from;
-  let prev = out.length > 0 ? (out[out.length - 1] as Tok).end : from;
-  let last = from;
+  let prev = from;
   for (;;) {
     const m = TOKEN.exec(text);
-    if (!m || m.index > to) break;
+    if (!m || m.index >= to) break;
     const word = m[0];
     const first = word.charCodeAt(0);
     const num = first >= 48 && first <= 57;
-    const cap = !num && word[0] !== (word[0] as string).toLowerCase();
+    const lower = word.toLowerCase().replace(/\.$/, "");
+    const gap = prev === from && out.length > 0 ? "\n" : text.slice(prev, m.index);
     out.push({
       start: m.index,
       end: m.index + word.length,
-      lower: word.toLowerCase().replace(/\.$/, ""),
+      lower,
       num,
-      cap,
-      gap: text.slice(prev, m.index),
+      cap: !num && word[0] !== lower[0],
+      spaced: /^[ \t\u00a0]{1,3}$/.test(gap),
+      comma: /^[ \t]*,[ \t]*$/.test(gap),
+      newline: gap.includes("\n"),
     });
     prev = m.index + word.length;
-    last = prev;
   }
-  return last;
 }
 
-const spaced = (t: Tok | undefined) => t !== undefined && /^[ \t\u00a0]{1,3}$/.test(t.gap);
-const commaOrSpaced = (t: Tok | undefined) => t !== undefined && /^[ \t]{0,2},?[ \t]{1,3}$/.test(t.gap);
-
 /**
- * Street cores, found from each house number outwards: `24 Clarke Avenue`,
- * `Koskikatu 25`, `Rue de la Paix 5`, `12 rue de la Paix`, `28030 Edeby 55`,
- * `Pagari 18 Suite 9`. Driven by numbers, which are rare in prose, so it is fast.
+ * Street cores, found from each number outwards: `24 Clarke Avenue`,
+ * `Koskikatu 25`, `Rue de la Paix 5`, `12 rue de la Paix`, `Wesselényi u. 94`,
+ * `28030 Edeby 55`, `Pagari 18 Suite 9`, `Apt. 5`.
  */
 function streetCores(text: string, lowerMode: boolean): Array<{ start: number; end: number }> {
   const toks = tokens(text);
   const found: Array<{ start: number; end: number }> = [];
-  const nameLike = (t: Tok | undefined) => t !== undefined && !t.num && (t.cap || lowerMode);
+  const add = (a: Tok, b: Tok) => found.push({ start: a.start, end: b.end });
+  const lex = nameLexicon();
+  // In lower-case text any word may be a street name, but not an everyday one ("enter on …").
+  const nameLike = (t: Tok | undefined) =>
+    t !== undefined && !t.num && (t.cap || (lowerMode && !lex.common.has(t.lower))) && !UNITS.has(t.lower);
+  const inStreet = (t: Tok | undefined) => t !== undefined && (nameLike(t) || LINKS.has(t.lower));
   const morpheme = (t: Tok | undefined) =>
     t !== undefined &&
     !t.num &&
     (t.cap || lowerMode) &&
-    MORPHEMES.some((m) => t.lower.endsWith(m.replace(/\.$/, "")) && t.lower.length > m.length + 1);
+    MORPHEMES.some((m) => t.lower.length > m.length + 1 && t.lower.endsWith(m));
+  const houseNumber = (t: Tok | undefined) =>
+    t !== undefined && t.num && t.lower.length <= 7 && !/[:.,$€£/-]/.test(text[t.start - 1] ?? "");
+  // "in 2019 Microsoft Park …": a year, not a house number.
+  const year = (t: Tok) =>
+    /^(?:19|20)\d\d$/.test(t.lower) &&
+    /\b(?:in|since|by|from|until|of|after|before)\s+$/i.test(text.slice(Math.max(0, t.start - 8), t.start));
+
   for (let i = 0; i < toks.length; i++) {
     const n = toks[i] as Tok;
-    if (!n.num || n.lower.length > 8) continue;
-    // A: number, name words, street type.
+    if (!houseNumber(n) || year(n)) continue;
+    const prev = toks[i - 1];
+
+    // U: a unit on its own, "Apt. 5", "Suite 210".
+    if (prev && UNITS.has(prev.lower) && n.spaced) add(prev, n);
+
+    // A and C2, forwards from the number: "24 Clarke Avenue (5)", "12 rue de la Paix".
     let j = i + 1;
-    if (toks[j]?.num && spaced(toks[j])) j++;
-    let words = 0;
-    for (; j < toks.length && j <= i + 7 && (j === i + 1 ? commaOrSpaced(toks[j]) : spaced(toks[j])); j++) {
+    if (houseNumber(toks[j]) && toks[j]?.spaced) j++;
+    const streetStart = j;
+    let suffixAt = -1;
+    for (; j < toks.length && j < streetStart + 7; j++) {
       const t = toks[j] as Tok;
-      if (t.num) break;
-      if (words > 0 && SUFFIX_SET.has(t.lower)) {
-        found.push({ start: n.start, end: t.end });
-        break;
-      }
-      if (PREFIX_SET.has(t.lower) && words === 0) {
-        // C2: number, street type, name words.
+      if (!(j === streetStart ? t.spaced || t.comma : t.spaced)) break;
+      if (j === streetStart && PREFIXES.has(t.lower)) {
         let k = j + 1;
-        let last = t;
-        while (
-          k < toks.length &&
-          k <= j + 5 &&
-          spaced(toks[k]) &&
-          (nameLike(toks[k]) || LINK_SET.has((toks[k] as Tok).lower))
-        ) {
-          last = toks[k] as Tok;
-          k++;
-        }
-        while (LINK_SET.has(last.lower) && last !== t) last = toks[toks.indexOf(last) - 1] as Tok;
-        if (last !== t) found.push({ start: n.start, end: last.end });
+        while (k < toks.length && k <= j + 5 && toks[k]?.spaced && inStreet(toks[k])) k++;
+        while (k - 1 > j && LINKS.has((toks[k - 1] as Tok).lower)) k--;
+        if (k - 1 > j) add(n, toks[k - 1] as Tok);
         break;
       }
-      if (!nameLike(t) && !LINK_SET.has(t.lower)) break;
-      words++;
+      if (j > streetStart && SUFFIXES.has(t.lower) && !t.num) suffixAt = j;
+      const ordinal = t.num && /\d(?:st|nd|rd|th)$/.test(t.lower);
+      if (j === streetStart ? !nameLike(t) && !ordinal : !inStreet(t) && !ordinal) break;
     }
-    const before = toks[i - 1];
-    if (!spaced(n) && !(before && /^\s*,?\s*$/.test(n.gap) && n.gap.includes(" "))) continue;
-    // B: compound street name, number.
-    if (before && morpheme(before) && spaced(n)) {
+    if (suffixAt > 0) {
+      const after = toks[suffixAt + 1];
+      add(n, houseNumber(after) && after?.spaced ? after : (toks[suffixAt] as Tok));
+    }
+
+    if (!prev || !n.spaced) continue;
+    // B: a compound street name, then the number: "Koskikatu 25", "Hauptstr. 5".
+    if (morpheme(prev)) {
       let s = i - 1;
-      while (s > i - 3 && nameLike(toks[s - 1]) && spaced(toks[s])) s--;
-      if (toks[s - 1]?.num && spaced(toks[s])) s--;
-      found.push({ start: (toks[s] as Tok).start, end: n.end });
+      while (s > i - 4 && inStreet(toks[s - 1]) && toks[s]?.spaced) s--;
+      if (houseNumber(toks[s - 1]) && toks[s]?.spaced) s--;
+      add(toks[s] as Tok, n);
       continue;
     }
-    // C1: street type, name words, number.
+    // C1 and D, backwards from the number: "Avenida Paulista 1000", "Wesselényi u. 94".
+    let matched = false;
     for (let k = i - 1; k >= 0 && k >= i - 6; k--) {
       const t = toks[k] as Tok;
-      if (t.num || !spaced(toks[k + 1])) break;
-      if (PREFIX_SET.has(t.lower) && k < i - 1) {
-        let s = k;
-        if (toks[k - 1]?.num && commaOrSpaced(toks[k])) s = k - 1;
-        found.push({ start: (toks[s] as Tok).start, end: n.end });
+      if (t.num || !(toks[k + 1] as Tok).spaced) break;
+      const suffixFirst = k === i - 1 && SUFFIXES.has(t.lower) && inStreet(toks[k - 1]) && t.spaced;
+      if ((PREFIXES.has(t.lower) && k < i - 1) || suffixFirst) {
+        let s = suffixFirst ? k - 1 : k;
+        while (suffixFirst && s > k - 3 && inStreet(toks[s - 1]) && toks[s]?.spaced) s--;
+        while (s < k && LINKS.has((toks[s] as Tok).lower)) s++;
+        if (houseNumber(toks[s - 1]) && ((toks[s] as Tok).spaced || (toks[s] as Tok).comma)) s--;
+        add(toks[s] as Tok, n);
+        matched = true;
         break;
       }
-      if (!nameLike(t) && !LINK_SET.has(t.lower)) break;
+      if (!inStreet(t)) break;
     }
-    // E: house number, one to three name words, number; or name words, number, unit.
+    if (matched) continue;
+    // E: house number, name words, number ("28030 Edeby 55"); or name words, number, unit.
     let k = i - 1;
-    while (k >= i - 3 && nameLike(toks[k]) && spaced(toks[k + 1])) k--;
+    while (k >= i - 4 && inStreet(toks[k]) && (toks[k + 1] as Tok).spaced) k--;
+    while (k + 1 < i && LINKS.has((toks[k + 1] as Tok).lower)) k++;
     if (k < i - 1) {
       const lead = toks[k];
       const next = toks[i + 1];
       const unitAfter =
-        next !== undefined && UNIT_SET.has(next.lower) && /^[ \t]*,?[ \t]*\n?[ \t]*$/.test(next.gap);
-      if (lead?.num && lead.lower.length >= 2 && spaced(toks[k + 1]))
-        found.push({ start: lead.start, end: n.end });
-      else if (unitAfter) found.push({ start: (toks[k + 1] as Tok).start, end: n.end });
+        next !== undefined && UNITS.has(next.lower) && (next.spaced || next.comma || next.newline);
+      if (houseNumber(lead) && (lead as Tok).lower.length >= 2 && (toks[k + 1] as Tok).spaced)
+        add(lead as Tok, n);
+      else if (unitAfter) add(toks[k + 1] as Tok, n);
     }
   }
   return found;
@@ -193,23 +212,38 @@ const PO_BOX =
   /(?:p\.?\s?o\.?\s?box|post(?:al)?\s+office\s+box|postfach|apartado(?:\s+de\s+correos)?|caixa\s+postal|boîte\s+postale)\s+\d[\d ]{0,8}\d?/giu;
 const MILITARY =
   /(?:(?:psc|unit|cmr)\s+\d{3,5},?\s+box\s+\d{2,5}|(?:usns|usnv|uss|uscgc)\s+\p{L}+(?:\s+\p{L}+)?)\s*,?\s*\n?\s*(?:apo|fpo|dpo)\s+(?:aa|ae|ap)\s+\d{5}/giu;
+/** A named street without a number after "on", "at", "in": "on Marina Fort Street". */
+const NAMED_STREET = new RegExp(
+  `\\b(?:on|at|in|to|from|of|near)\\s+((?:\\p{Lu}[\\p{L}\\p{M}'’-]*\\s+){1,3}(?:${STRONG_SUFFIX}))(?![\\p{L}])`,
+  "gu",
+);
 
 /** After these words, what follows up to the end of the clause is an address if it has a number. */
 const CONTEXT =
-  /\b(?:address(?:\s+is|\s+was|\s*:|\s+of\s+[^.\n]{1,60}?\s+is)|lives?\s+(?:at|on)|living\s+at|located\s+at|reside[sd]?\s+(?:at|on)|moved\s+to|(?:ship|send|deliver|mail|post)(?:ped|ed|ing)?\s+(?:it\s+|this\s+|them\s+|everything\s+)?to|drops?\s+you\s+off\s+at|(?:office|home|house|apartment|flat)\s+is\s+(?:at|on)|(?:find|visit)\s+us\s+at|stay(?:ing)?\s+at|it'?s\s+(?:in|at|on))\s*/gi;
+  /\b(?:address(?:\s+is|\s+was|\s*:|\s+of\s+[^.\n]{1,60}?\s+is)|lives?\s+(?:at|on)|living\s+at|located\s+at|reside[sd]?\s+(?:at|on)|moved\s+to|(?:ship|send|deliver|mail|post)(?:ped|ed|ing)?\s+(?:it\s+|this\s+|them\s+|everything\s+)?to|drops?\s+you\s+off\s+at|is\s+at(?=\s+\d)|(?:find|visit)\s+us\s+at|stay(?:ing)?\s+at|it'?s\s+(?:in|at|on))\s*/gi;
 const CLAUSE =
-  /(?:[^\n.;!?]|\.(?=\s*\d)|(?<=\b(?:St|Apt|Ave|Rd|No|Dr|Blvd|Str|Ste|Bldg|Fl|N|S|E|W|st|apt|ave|rd|no))\.)+/y;
+  /(?:[^\n.;!?]|\.(?=\s*\d)|(?<=\b(?:St|Apt|Ave|Rd|No|Dr|Blvd|Str|Ste|Bldg|Fl|N|S|E|W|st|apt|ave|rd|no|u))\.)+/y;
 
 const POSTCODE =
   "(?:\\d{4,6}(?:-\\d{3,4})?|\\d{3}\\s\\d{2}|\\d{2}-\\d{3}|[A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2}|[A-Z]\\d[A-Z]\\s?\\d[A-Z]\\d|\\d{4}\\s?[A-Z]{2}|[A-Z]{1,2}-\\d{4,5})";
+/** A postcode named as such: "my zip code is 40645". */
+const LABELLED_POSTCODE = new RegExp(
+  `\\b(?:zip|postal|post)\\s*code\\s*(?:is|was|:)?\\s*(${POSTCODE})(?![\\p{L}\\p{N}])`,
+  "giu",
+);
+
+const CAPWORD = "\\p{Lu}[\\p{L}\\p{M}'’.-]*";
+const ANYWORD = "\\p{L}[\\p{L}\\p{M}'’.-]*";
+const LINK = `(?:${[...LINKS].filter((w) => w !== "&").join("|")})`;
 
 /**
  * Street addresses in many countries' formats: number + name + street type
  * (`24 Clarke Avenue`), compound street names (`Koskikatu 25`), street type
- * first (`Rue de la Paix 5`, `Avenida Paulista 1000`), PO boxes and military
- * mail, and whatever follows "lives at", "address:" or "ship to" when it holds
- * a number. Each is extended over the unit, city, region, postcode and country
- * lines that follow it.
+ * first (`Rue de la Paix 5`, `Avenida Paulista 1000`), Hungarian order
+ * (`Kossuth u. 12.`), units (`Apt. 5`), PO boxes and military mail, a named
+ * street after "on"/"at", a labelled postcode, and whatever follows "lives
+ * at", "address:" or "ship to" when it holds a number. Each is extended over
+ * the unit, city, region, postcode and country parts that follow it.
  */
 export function detectAddresses(text: string): PiiSpan[] {
   const lowerMode = isLowerCaseText(text);
@@ -219,13 +253,29 @@ export function detectAddresses(text: string): PiiSpan[] {
     found.push({ start: core.start, end: extend(text, core.end, lowerMode) });
   }
   const lowerText = text.toLowerCase();
-  const postal = ["box", "postfach", "apartado", "caixa", "boîte", "apo ", "fpo ", "dpo "].some((w) =>
-    lowerText.includes(w),
-  );
-  for (const pattern of [PO_BOX, MILITARY]) {
-    if (!postal) break;
-    for (const m of text.matchAll(pattern)) {
-      found.push({ start: m.index, end: extend(text, m.index + m[0].length, lowerMode) });
+  if (
+    ["box", "postfach", "apartado", "caixa", "boîte", "apo ", "fpo ", "dpo "].some((w) =>
+      lowerText.includes(w),
+    )
+  ) {
+    for (const pattern of [PO_BOX, MILITARY]) {
+      for (const m of text.matchAll(pattern)) {
+        found.push({ start: m.index, end: extend(text, m.index + m[0].length, lowerMode) });
+      }
+    }
+  }
+  if (/Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Boulevard|Blvd|Drive|Terrace|Crescent|Way/.test(text)) {
+    for (const m of text.matchAll(NAMED_STREET)) {
+      const value = m[1] ?? "";
+      const start = m.index + m[0].length - value.length;
+      if (!/^(?:The|A|An|This|That|My|Our|Your|His|Her|Their|Every|Each|Any)\s/.test(value))
+        found.push({ start, end: extend(text, start + value.length, lowerMode) });
+    }
+  }
+  if (lowerText.includes("code")) {
+    for (const m of text.matchAll(LABELLED_POSTCODE)) {
+      const value = m[1] ?? "";
+      found.push({ start: m.index + m[0].length - value.length, end: m.index + m[0].length });
     }
   }
   for (const m of text.matchAll(CONTEXT)) {
@@ -236,8 +286,7 @@ export function detectAddresses(text: string): PiiSpan[] {
     const firstWords = value.split(/\s+/).slice(0, 5).join(" ");
     if (!/\d/.test(firstWords) || value.length > 120 || (!/^[\p{Lu}\p{N}]/u.test(value) && !lowerMode))
       continue;
-    const start = clause.index;
-    found.push({ start, end: extend(text, start + value.length, lowerMode) });
+    found.push({ start: clause.index, end: extend(text, clause.index + value.length, lowerMode) });
   }
   return merge(found).map((f) => spanOf(text, "ADDRESS", f.start, f.end));
 }
@@ -247,46 +296,53 @@ function isFalseCore(core: string): boolean {
   return /^\d{1,2}:\d{2}/.test(core) || /^(?:19|20)\d\d\s+(?:to|and|was|is)\b/i.test(core);
 }
 
-const SEGMENT_SEP = /(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]+)/y;
+/** Between address parts: a comma, a line break (maybe two, maybe a quote mark or bullet), or spaces. */
+const SEGMENT_SEP =
+  /(?:[ \t]*,[ \t]*(?:\n[ \t]*(?:[>*•·?]+[ \t]*)?)?|(?:[ \t]*\n[ \t]*(?:[>*•·?]+[ \t]*)?){1,2}|[ \t]+)/y;
 
 interface SegmentPatterns {
   unit: RegExp;
   post: RegExp;
   region: RegExp;
   city: RegExp;
+  crossStreet: RegExp;
 }
 
 function segmentPatterns(lowerMode: boolean): SegmentPatterns {
   const W = lowerMode ? ANYWORD : `(?:${CAPWORD})`;
   // A postcode is not followed by another digit group: that would be a phone number.
   const endOfCode = "(?![\\p{L}\\p{N}]|[ -]\\d)";
+  const suffixes = [...SUFFIXES]
+    .filter((s) => s.length > 2)
+    .map((s) => `${s[0]?.toUpperCase()}${s.slice(1)}`)
+    .join("|");
   return {
-    unit: new RegExp(UNIT, "iuy"),
+    unit: /(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|bldg|building|box|no|#)\.?\s*#?\s*[\p{L}\p{N}-]{1,6}/iuy,
     post: new RegExp(`${POSTCODE}${endOfCode}`, "uy"),
     region: new RegExp(`[A-Z]{2,3}(?:\\s+${POSTCODE})?${endOfCode}`, "uy"),
     city: new RegExp(
       `${W}(?:[ -](?:${LINK}[ -])?${W}){0,3}(?:\\s*\\([\\p{L} ]{2,20}\\))?(?:,?\\s+(?:[A-Z]{2}\\s+)?${POSTCODE})?${endOfCode}`,
       "uy",
     ),
+    // "the corner of Main Street and Elm Road"
+    crossStreet: new RegExp(`(?:and|&)\\s+(?:${W}\\s+){0,3}(?:${suffixes})\\.?(?![\\p{L}])`, "uy"),
   };
 }
 
 const SEGMENTS = { normal: segmentPatterns(false), lower: segmentPatterns(true) };
 
-/** Extends an address over the unit, city, region, postcode and country parts that follow. */
+/** Extends an address over the unit, cross street, city, region, postcode and country parts that follow. */
 function extend(text: string, end: number, lowerMode: boolean): number {
-  const lex = nameLexicon();
-  const { unit, post, region, city } = lowerMode ? SEGMENTS.lower : SEGMENTS.normal;
+  const { unit, post, region, city, crossStreet } = lowerMode ? SEGMENTS.lower : SEGMENTS.normal;
   let pos = end;
-  for (let step = 0; step < 6; step++) {
+  for (let step = 0; step < 7; step++) {
     SEGMENT_SEP.lastIndex = pos;
     const sep = SEGMENT_SEP.exec(text);
     if (!sep) break;
     const at = pos + sep[0].length;
-    const newline = sep[0].includes("\n");
-    const comma = sep[0].includes(",");
+    const broken = sep[0].includes("\n") || sep[0].includes(",");
     let next = -1;
-    for (const re of [unit, post, region]) {
+    for (const re of broken ? [unit, post, region] : [unit, post, region, crossStreet]) {
       re.lastIndex = at;
       const m = re.exec(text);
       if (m) {
@@ -294,10 +350,10 @@ function extend(text: string, end: number, lowerMode: boolean): number {
         break;
       }
     }
-    if (next < 0 && (newline || comma)) {
+    if (next < 0 && broken) {
       city.lastIndex = at;
       const m = city.exec(text);
-      if (m && !isSentence(m[0], lex.common)) next = at + m[0].length;
+      if (m && !isSentence(m[0])) next = at + m[0].length;
     }
     if (next < 0) break;
     pos = next;
@@ -305,14 +361,16 @@ function extend(text: string, end: number, lowerMode: boolean): number {
   return pos;
 }
 
-/** A "city" that is really the start of a sentence ("Thanks", "The bus"). */
-function isSentence(value: string, common: ReadonlySet<string>): boolean {
-  const words = value.split(/[\s-]+/).filter(Boolean);
-  const first = (words[0] ?? "").toLowerCase();
-  const places = nameLexicon().places;
-  if (places.has(value.toLowerCase())) return false;
+/** A "city" that is really the start of a sentence ("Thanks", "The bus", "Please call"). */
+function isSentence(value: string): boolean {
+  const lex = nameLexicon();
+  if (lex.places.has(value.toLowerCase())) return false;
+  const parts = value.split(/[\s-]+/).filter(Boolean);
+  const first = (parts[0] ?? "").toLowerCase();
   return (
-    common.has(first) && !places.has(first) && words.every((w) => common.has(w.toLowerCase()) || w.length < 3)
+    lex.common.has(first) &&
+    !lex.places.has(first) &&
+    parts.every((w) => lex.common.has(w.toLowerCase()) || w.length < 3)
   );
 }
 

@@ -22,7 +22,9 @@ const NOT_PERSON_AFTER = new Set(
   school institute foundation labs lab technologies technology solutions consulting systems holdings international
   street st road rd avenue ave boulevard blvd lane ln drive way court place square park city county lake river beach
   island islands valley hills heights bay mountain mount hospital church hotel airport station center centre club
-  capital media studios records motors airlines insurance services software networks analytics data digital health`.split(
+  capital media studios records motors airlines insurance services software networks analytics data digital health
+  greens coves flats extensions extension parks gardens point points route drive terrace crescent str square plaza
+  alley trail highway parkway estates heights meadows ridge grove fort union port ville tv radio news times post`.split(
     /\s+/,
   ),
 );
@@ -44,6 +46,9 @@ const WEAK_BEFORE = new Set(
     /\s+/,
   ),
 );
+/** A speaker label ("Anna: …") or a vocative ("Anna, can you …") right after a word that opens a line or sentence. */
+const SPEAKER_OR_VOCATIVE =
+  /^(?::[ \t]*(?:\\?["“]|\S)|,[ \t]+(?:can|could|would|will|please|do|did|are|have|i|we|you|thanks|thank|how|what|where|when|why|is|let|it's|i'm)\b)/i;
 const STRONG_AFTER =
   /^(?:\s+(?:said|says|wrote|writes|asked|asks|replied|told|tells|thinks|lives|lived|works|worked|is from|was born|grew up|listed|emailed|texted|joined|died|married)\b|\s+is a \d|:\s*\\?["“])/i;
 
@@ -76,7 +81,7 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
     const sentenceStart = tokens.length === 0 || startsSentence(text, start);
     const bare =
       lower.length > 2 && (lower.endsWith("'s") || lower.endsWith("’s")) ? lower.slice(0, -2) : lower;
-    if (word.length === 1 && cap) kind = "initial";
+    if (word.length === 1 && (cap || lowerMode) && /\p{L}/u.test(word)) kind = "initial";
     else if (TITLES.has(lower) && (cap || lowerMode || dot)) kind = "title";
     else if (PARTICLES.has(lower) && !cap) kind = "particle";
     else if (NAME_SUFFIXES.has(lower) && cap) kind = "suffix";
@@ -108,8 +113,31 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
     }
     tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart });
   }
+  // After a title ("mr. chad farmer", "Dr. Fields") up to two words are a name, whatever else they mean.
+  for (let k = 0; k + 1 < tokens.length; k++) {
+    const title = tokens[k] as Token;
+    if (
+      title.kind !== "title" ||
+      !/^\.?[ \t]{1,2}$/.test(text.slice(title.end, (tokens[k + 1] as Token).start))
+    )
+      continue;
+    for (let n = k + 1; n <= k + 2 && n < tokens.length; n++) {
+      const t = tokens[n] as Token;
+      if (n > k + 1 && !/^[ \t]{1,2}$/.test(text.slice((tokens[n - 1] as Token).end, t.start))) break;
+      if (t.kind !== "other" || FUNCTION_WORDS.has(t.lower) || (!t.cap && !lowerMode)) break;
+      t.kind = "name";
+      t.score = Math.max(t.score, 0.5);
+    }
+  }
   return tokens;
 }
+
+/** Words that never start or continue a name, even after a title. */
+const FUNCTION_WORDS = new Set(
+  "the a an and or but of to in on at for with by from is are was were be been has have had who which that this what i you he she we they it".split(
+    " ",
+  ),
+);
 
 const ENGLISH_ENDING = /(?:ing|ed|ly|tion|ment|ness|able|ible|ful|less|ous|ive|ize|ise)$/;
 
@@ -149,6 +177,8 @@ function contextBefore(text: string, tokens: readonly Token[], index: number): n
     if (gap.length > 4 || /[.!?;]/.test(gap.replace(/^\./, t.kind === "title" ? "" : "."))) break;
     words.unshift(t.lower);
   }
+  // "named him Mark", "call her Jo": the pronoun sits between the verb and the name.
+  if (words.length > 1 && /^(?:him|her|them|me|us)$/.test(words[words.length - 1] as string)) words.pop();
   const n = words.length;
   if (n === 0) return 0;
   const last = words[n - 1] as string;
@@ -177,7 +207,13 @@ export function detectNames(text: string): PiiSpan[] {
   let i = 0;
   while (i < tokens.length) {
     const t = tokens[i] as Token;
-    if (t.kind !== "name") {
+    // "the van Gijn novel": a name may open with a particle.
+    const particleLed =
+      t.kind === "particle" &&
+      tokens[i + 1]?.kind === "name" &&
+      (tokens[i + 1] as Token).cap &&
+      joinable(text, t, tokens[i + 1] as Token);
+    if (t.kind !== "name" && !particleLed) {
       i++;
       continue;
     }
@@ -218,7 +254,7 @@ export function detectNames(text: string): PiiSpan[] {
     for (const r of rejected) {
       const first = tokens[r.first] as Token;
       const last = tokens[r.last] as Token;
-      if (!first.cap || first.score < 0.5) continue;
+      if (lowerMode ? first.score < 0.3 : !first.cap || first.score < 0.5) continue;
       const listedWith = accepted.some(
         (a) => listGap(text, tokens[a.last] as Token, first) || listGap(text, last, tokens[a.first] as Token),
       );
@@ -260,13 +296,21 @@ function acceptRun(
   const next = tokens[end + 1];
   if (next && joinable(text, last, next) && NOT_PERSON_AFTER.has(next.lower)) return null;
 
-  const total = names.reduce((s, t) => s + t.score, 0);
-  const strong = names.some((t) => t.score >= 1.2);
+  // "Janka M. Szász": an initial between two capitalised words is a strong sign of a name.
+  const innerInitial = run.some((t, k) => t.kind === "initial" && k > 0 && k < run.length - 1);
+  const total = names.reduce((s, t) => s + t.score, 0) + (innerInitial ? 1 : 0);
+  const strong = names.some((t) => t.score >= 1.2) || innerInitial;
   const prev = tokens[from - 1];
   const titled =
     prev !== undefined && prev.kind === "title" && /^\.?\s{1,3}$/.test(text.slice(prev.end, first.start));
   const before = titled ? 2 : contextBefore(text, tokens, from);
-  const after = STRONG_AFTER.test(text.slice(last.end, last.end + 24)) ? 1 : 0;
+  const following = text.slice(last.end, last.end + 24);
+  const after =
+    first.sentenceStart && names.length <= 3 && SPEAKER_OR_VOCATIVE.test(following)
+      ? 2
+      : STRONG_AFTER.test(following)
+        ? 1
+        : 0;
   const context = Math.max(before, after);
 
   let ok: boolean;

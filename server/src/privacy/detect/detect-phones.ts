@@ -47,7 +47,9 @@ export function detectPhones(text: string): PiiSpan[] {
     const core = raw.replace(/\s?(?:x|ext\.?|extension|#)\s?\d{1,6}$/i, "");
     const digits = core.replace(/\D/g, "");
     if (digits.length < 7 || digits.length > 15) continue;
-    if (DATE.test(core) || /^\d{1,2}:\d{2}/.test(core)) continue;
+    if (DATE.test(core) || /^\d{1,2}:\d{2}/.test(core) || /^\d{4}-\d{2}-\d{2}\b/.test(core)) continue;
+    // "2018-02-24 12:45": a date and the hour of a time.
+    if (next === ":" && /\d/.test(text[end + 1] ?? "")) continue;
     if (/^\d+\.\d+$/.test(core) || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(core)) continue;
     if (/^\d{3}-\d{2}-\d{4}$/.test(core)) continue; // US SSN shape
     if (scorePhone(text, start, end, core, digits) >= 2) spans.push(spanOf(text, "PHONE", start, end));

@@ -28,4 +28,49 @@ min jun seo ji hyun woo jin young sung dong jae hoon seung hyuk joon tae sang ky
 minh anh tuan hung dung thanh hai long nam quang son trung duc khanh phuong linh huong lan mai thu trang hoa ngoc hanh hien thao van yen loan nga nhung
 adebayo adewale ade ayodele babatunde chinedu chidi chukwuemeka emeka ifeanyi ikechukwu kayode kunle nnamdi obinna olumide oluwaseun segun tunde uche yusuf femi ngozi chioma chiamaka adaeze adaora amaka funmilayo folake ifeoma nkechi nneka oluwakemi temitope titilayo yetunde bisi bukola kemi tolu zainab amara kwame kofi kojo kwaku kwesi yaw akua ama abena efua esi afia akosua adjoa yaa kwabena kwadwo jomo juma baraka jabari kamau kariuki kipchoge otieno omondi wanjiru wambui njeri achieng akinyi nyambura wangari zawadi imani neema amani baraka thabo sipho themba bongani mandla sibusiso lungile thandiwe nomvula nandi zanele lindiwe palesa naledi tendai tatenda farai tinashe chipo rudo tariro nyasha tsitsi abebe alemu bekele dawit girma haile kebede mulugeta solomon tesfaye yohannes almaz hiwot meron tigist aster bereket abdi
 kalani keanu leilani malia kai noa ikaika kealoha nalani moana tane wiremu hemi rangi aroha ngaio kahu mere anahera
-ryan diego`;
+ryan diego
+brad troy clint dwayne dwight duane lance grant lane bryce chase cole dean glen jared jarrod jeff jeffery
+jonah josh joel kirk lonnie marty mitch neal nick norm pete phil randall rex rod rodney ron ronnie ross russ
+sam skip stan ted terrence tod vern wade ward wyatt zach zack cameron carson colton easton grayson hudson
+jaxon kayden landon lincoln maverick nolan parker ryder sawyer weston brody bentley beau jace kane knox tracy
+stacy stacey shelly shelley kristen krista kristy lacey lindsay lindsey mallory marcy meghan misty paige reba
+shana shauna tabitha tammy tonya trina vicki wendy whitney courtney destiny jenna kasey kelsey lacy mandy
+marissa molly natasha robyn shawna tori erzsébet erzsebet katalin mária zsuzsanna margit judit krisztina
+mónika edit szilvia ildikó ildiko eszter tímea timea viktória viktoria zsófia zsofia dóra dora réka reka
+boglárka bianka nikolett nóra vivien kitti fanni lilla emese enikő eniko hajnalka orsolya piroska rozália
+jolán borbála csilla dorottya gyöngyi henrietta irén jusztina melinda noémi tünde valéria zita zsuzsa lászló
+laszlo istván istvan józsef jozsef jános janos zoltán zoltan sándor sandor gábor gabor ferenc attila péter
+tamás tamas zsolt tibor andrás andras csaba imre lajos károly karoly balázs balazs györgy gyorgy gergely
+miklós miklos mihály mihaly dániel ádám bence máté mate dávid levente botond márton marton barnabás kristóf
+kristof gyula ernő erno béla bela endre géza geza jenő jeno kálmán kalman lőrinc szabolcs tivadar vilmos
+norbert krisztián krisztian richárd árpád arpad bálint balint juhani antero olavi tapio kalevi ilmari
+aleksanteri oskari valtteri teemu tommi toni arto esa jarmo jorma kimmo marko mika pasi pentti raimo reijo
+seppo tapani tero tuomo vesa vesa-matti urho aarne armas erkki keijo lasse osmo paavo rauno risto sakari sulo
+taisto unto viljo aila airi arja eija eila elli hilkka irja jaana kaija kirsi leena maarit marja marjut merja
+mervi mirja outi raija riikka ritva seija sinikka sirpa soile suvi taina tarja terhi tuija tuulikki ulla virpi
+bartłomiej bartlomiej bogusław boguslaw bolesław boleslaw bronisław bronislaw czesław czeslaw eugeniusz
+franciszek fryderyk gustaw hubert ireneusz jacek jarosław jaroslaw karol konrad krystian lech leszek ludwik
+miłosz milosz mirosław miroslaw przemysław przemyslaw radosław radoslaw sławomir slawomir tymon waldemar
+wiesław wieslaw witold władysław wladyslaw zdzisław zdzislaw zenon danuta irena janina jadwiga halina bożena
+bozena urszula marianna mirosława stanisława wanda genowefa bogumiła czesława izabela lucyna sabina wioletta
+petar stjepan tomislav josip ante luka nikola dragan zoran slobodan dejan nenad branko mladen zlatko damir
+davor hrvoje krešimir kresimir mirko nebojša nebojsa predrag radovan srđan srdjan vladan željko zeljko
+aleksandar bojan miloš milos uroš uros vuk đorđe djordje adnan almir edin elvir haris mirza nermin senad suad
+tarik marija jelena mirjana snežana snezana gordana vesna biljana dragana tatjana jasmina sanja tanja nataša
+natasa ljiljana danijela katarina milica jovana nevena teodora lejla amra emina merima aida amela héctor
+hector arturo ernesto rigoberto rogelio leonel efraín efrain abel ulises ismael ezequiel fidel gerardo horacio
+lisandro mauricio octavio porfirio saúl saul valentín anahí ayelén belén constanza jimena macarena soledad
+xiomara yesenia zulema marius mihai ionuț ionut alexandru dan florin gheorghe ion iulian lucian mircea ovidiu
+radu sorin stelian tudor valentin vasile andreea ioana mihaela oana raluca roxana georgi dimitar stoyan todor
+hristo krasimir lyubomir plamen rumen svetoslav vasil yordan zhivko desislava ivanka mariya petya radka
+rositsa silviya snezhana stanka tsvetanka vesela yordanka arben besnik dritan ermal fatos gentian ilir kujtim
+luan shpend valon agim blerina elira jonida mirela vjollca giorgi levan davit irakli nika zurab tamar nino
+ketevan natia aram armen arsen artur gevorg hayk narek tigran vardan anahit ani armine gayane hasmik lilit
+nune siranush avi ariel eitan eli itai itamar moshe noam ori shai shlomo uri yair yehuda yoav yonatan yosef
+ziv adi ayelet dana hila lior maya orly rivka shira tal yael somchai somsak suchart sompong prasert surachai
+wichai anong malee nittaya ratana somsri suda wanida maricel marites maricar rosalie jocelyn lorna rowena
+arnel jun-jun rodel romeo reynaldo edgardo budi agus bambang dedi eko hadi hendra irfan joko rizki slamet
+wahyu yudi dewi fitri indah lestari putri rini sri wati yanti siti nurul azman faizal hafiz hakim rahim razak
+zulkifli aishah nur amadou boubacar cheikh ibrahima mamadou moussa ousmane seydou aminata awa fatou fatoumata
+kadiatou mariama oumou aissatou
+`;

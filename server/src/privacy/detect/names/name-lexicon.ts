@@ -133,4 +133,7 @@ new old good bad great big small first last next previous today tomorrow yesterd
 one two three four five six seven eight nine ten hundred thousand million
 song songs list album band music file files data user users account accounts order orders number numbers
 name names address email phone date time year years day days week weeks month months hour hours
+i'm i've i'll i'd you're you've you'll you'd we're we've we'll we'd they're they've they'll they'd it's it'll
+that's there's here's what's who's where's when's how's let's he's she's he'll she'll he'd she'd don't doesn't
+didn't can't cannot won't wouldn't shouldn't couldn't isn't aren't wasn't weren't hasn't haven't hadn't ain't
 `;

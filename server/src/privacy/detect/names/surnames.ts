@@ -25,6 +25,23 @@ kim lee park choi jung kang cho yoon jang lim han oh seo shin kwon hwang ahn son
 nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly truong dinh lam mai
 okafor okonkwo okeke nwosu eze obi adeyemi adebayo ogunleye oyelaran adeleke afolabi balogun bello okoro onyekachi mensah owusu boateng asante osei agyeman appiah acheampong kamau mwangi otieno ochieng odhiambo wanjiku njoroge kiprop kiplagat cheruiyot mutua nkosi dlamini ndlovu khumalo mokoena mahlangu zulu moyo ncube mutasa chikwanha tesfaye bekele haile alemu mengistu
 kealoha kahananui nakamura ngata tipene parata
+nagy kovács kovacs tóth toth szabó szabo horváth horvath varga kiss molnár molnar németh nemeth farkas balogh
+papp takács takacs juhász juhasz lakatos mészáros meszaros oláh olah rácz racz fekete szilágyi szilagyi török
+torok fehér feher balázs balazs gál gal kis szűcs szucs kocsis orsós orsos pintér pinter fodor szalai sipos
+magyar lukács lukacs gulyás gulyas bíró biro király kiraly katona lászló laszlo jakab bogdán bogdan balog
+sándor sandor boros fazekas kelemen antal somogyi orosz fülöp fulop veres budai vincze hegedűs hegedus deák
+deak pap bálint balint illés illes pál pal vass szőke szoke kallio leinonen lindholm miettinen nurmi hyvärinen
+hyvarinen ojala väisänen vaisanen pelkonen kärkkäinen karkkainen manninen aaltonen hiltunen horvat kovačević
+kovacevic babić babic marić maric jurić juric knežević knezevic vuković vukovic marković markovic petrović
+petrovic matić matic tomić tomic pavlović pavlovic božić bozic blažević blazevic grgić grgic pavić pavic radić
+radic perić peric kovačić kovacic popović popovic nikolić nikolic jovanović jovanovic đorđević djordjevic
+stojanović stojanovic ilić ilic stanković stankovic milošević milosevic hodžić hodzic hadžić hadzic begić
+begic delić delic mehmedović mehmedovic šehić sehic omerović omerovic popescu ionescu popa pop radu dumitru
+stoica stan gheorghe matei ciobanu rusu munteanu moldovan constantin dobre barbu nistor florea dinu lazar
+mihai toma diaconu georgiev dimitrov nikolov hristov stoyanov todorov iliev atanasov angelov vasilev hoxha
+shehu gashi berisha krasniqi kelmendi morina bytyqi beridze kapanadze gelashvili maisuradze giorgadze lomidze
+tsiklauri bolkvadze hovhannisyan harutyunyan sargsyan khachatryan grigoryan petrosyan hakobyan karapetyan levi
+mizrahi peretz biton dahan avraham azulay malka katz
 `;
 
 /**
@@ -130,4 +147,38 @@ export const SURNAME_SUFFIXES = [
   "acci",
   "wala",
   "walla",
+  "ström",
+  "strom",
+  "qvist",
+  "kvist",
+  "quist",
+  "lund",
+  "gren",
+  "holm",
+  "dahl",
+  "blad",
+  "stedt",
+  "ský",
+  "ská",
+  "moto",
+  "yama",
+  "kawa",
+  "gawa",
+  "mura",
+  "shita",
+  "hara",
+  "bara",
+  "saki",
+  "zaki",
+  "uchi",
+  "kubo",
+  "tani",
+  "hashi",
+  "shima",
+  "jima",
+  "sawa",
+  "zawa",
+  "iou",
+  "idou",
+  "akou",
 ] as const;
