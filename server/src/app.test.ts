@@ -15,7 +15,15 @@ const db = openDatabase(fs.mkdtempSync(path.join(os.tmpdir(), "masque-app-")));
 const catalog = new ModelCatalog(
   {
     providers: [{ id: "p", kind: "openai", baseUrl: "http://127.0.0.1:9/v1", privacy: "anonymized" }],
-    models: [{ id: "m", provider: "p", contextLength: 1000, pricing: { inputPerMTok: 0, outputPerMTok: 0 } }],
+    models: [
+      {
+        id: "m",
+        provider: "p",
+        contextLength: 1000,
+        pricing: { inputPerMTok: 0, outputPerMTok: 0 },
+        fallbacks: [],
+      },
+    ],
   },
   { logger: silent },
 );

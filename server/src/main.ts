@@ -30,7 +30,7 @@ const stopRefreshing = catalog.startRefreshing(30_000);
 const teeModels = catalog.list().filter((m) => m.privacy === "tee");
 const attestations = teeModels.length > 0 ? new TeeAttestations(teeModels, { logger }) : undefined;
 if (attestations) {
-  catalog.useTeeAvailability((m) => attestations.availability(m.id));
+  catalog.useTeeStatus(attestations);
   void attestations.verifyAll();
 }
 const stopAttesting = attestations?.start();

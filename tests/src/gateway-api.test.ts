@@ -57,6 +57,7 @@ beforeAll(async () => {
         standIn("standin-hang", "hang"),
         standIn("standin-malformed", "malformed"),
         standIn("standin-reset", "reset"),
+        { ...standIn("standin-flaky", "status-500"), fallbacks: ["standin-echo"] },
         { id: "nokey-model", provider: "nokey", contextLength: 8192, pricing: free },
         { id: "tee-model", provider: "enclave", contextLength: 8192, pricing: free },
       ],
@@ -399,8 +400,9 @@ describe("errors in OpenAI's shape", () => {
     expect(err.code).toBe("model_not_in_plan");
   });
 
-  it("502 when the provider fails, without its body or our credentials", async () => {
+  it("502 when the provider fails (after one retry), without its body or our credentials", async () => {
     for (const model of ["standin-500", "standin-401"]) {
+      const before = upstream.requests.length;
       const err = await client.chat.completions
         .create({ model, messages: [{ role: "user", content: "x" }] })
         .catch((e) => e);
@@ -408,7 +410,19 @@ describe("errors in OpenAI's shape", () => {
       expect(err.status).toBe(502);
       expect(err.code).toBe("upstream_error");
       expect(JSON.stringify(err.error)).not.toMatch(/sk-standin-secret|sk-pooled/);
+      expect(upstream.requests.length - before).toBe(2);
     }
+  });
+
+  it("falls back to a configured model of the same privacy class when the first fails", async () => {
+    const before = upstream.requests.length;
+    const res = await client.chat.completions.create({
+      model: "standin-flaky",
+      messages: [{ role: "user", content: "still there?" }],
+    });
+    expect(res.choices[0]?.message.content).toBe("echo: still there?");
+    expect(res.model).toBe("standin-echo");
+    expect(upstream.requests.slice(before).map((r) => r.body.model)).toEqual(["status-500", "echo"]);
   });
 
   it("400 relays what the provider said about a request it rejected", async () => {

@@ -102,6 +102,27 @@ describe("configuration", () => {
     expect(String(err)).toMatch(/MASQUE_UPSTREAM_TIMEOUT_MS/);
   });
 
+  it("a fallback to another privacy class is refused at start-up", async () => {
+    const dataDir = tempDataDir();
+    const file = path.join(dataDir, "providers.json");
+    const pricing = { inputPerMTok: 0, outputPerMTok: 0 };
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        providers: [
+          { id: "enclave", kind: "openai", baseUrl: "http://127.0.0.1:1/v1", privacy: "tee" },
+          { id: "frontier", kind: "openai", baseUrl: "http://127.0.0.1:1/v1", privacy: "anonymized" },
+        ],
+        models: [
+          { id: "private", provider: "enclave", contextLength: 1000, pricing, fallbacks: ["public"] },
+          { id: "public", provider: "frontier", contextLength: 1000, pricing },
+        ],
+      }),
+    );
+    const err = await startMasque({ dataDir, env: { MASQUE_PROVIDERS: file } }).catch((e) => e);
+    expect(String(err)).toMatch(/models\[0\]\.fallbacks\[0\]: 'public' is anonymized, 'private' is tee/);
+  });
+
   it("a providers file with a mistake stops start-up naming the field", async () => {
     const dataDir = tempDataDir();
     const file = path.join(dataDir, "providers.json");

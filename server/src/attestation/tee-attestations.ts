@@ -1,3 +1,4 @@
+import type { TeeVerification } from "@masque/shared";
 import type { Logger } from "../logging/logger.ts";
 import type { Availability, CatalogModel } from "../routing/model-catalog.ts";
 import { providerApiKey } from "../routing/post-to-provider.ts";
@@ -120,6 +121,29 @@ export class TeeAttestations {
       return { available: false, reason: "TEE attestation is stale; re-verification is under way." };
     }
     return { available: true };
+  }
+
+  /** The verification state the catalog shows for a model. */
+  verification(modelId: string): TeeVerification {
+    const result = this.results.get(modelId);
+    if (!result) {
+      return {
+        state: "pending",
+        checked_at: null,
+        expires_at: null,
+        signing_address: null,
+        tcb_status: null,
+      };
+    }
+    const state = !result.ok ? "failed" : isAttestationUsable(result, this.now()) ? "verified" : "stale";
+    return {
+      state,
+      checked_at: result.checkedAt,
+      expires_at: result.expiresAt,
+      signing_address: result.signingAddress,
+      tcb_status: result.tcb?.status ?? null,
+      ...(result.reason ? { reason: result.reason } : {}),
+    };
   }
 
   /** The signing address of a model's passed, current attestation. */

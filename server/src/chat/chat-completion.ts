@@ -1,14 +1,7 @@
 import { randomBytes } from "node:crypto";
-import {
-  type ChatCompletionRequest,
-  InvalidRequestError,
-  MasqueError,
-  ModelUnavailableError,
-  PermissionDeniedError,
-  tiers,
-  UpstreamError,
-} from "@masque/shared";
+import { type ChatCompletionRequest, MasqueError, UpstreamError } from "@masque/shared";
 import type { TeeAttestations } from "../attestation/tee-attestations.ts";
+import type { ResponseSignatureResult } from "../attestation/verify-response-signature.ts";
 import { type Principal, rateLimitBucket } from "../auth/principal.ts";
 import type { Db } from "../db/open-database.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
@@ -20,6 +13,7 @@ import type { AdapterCallOptions, ChatCompletionObject } from "../routing/provid
 import { sseEvent } from "../routing/sse.ts";
 import { countCompletionTokens, countPromptTokens, estimateTokens } from "../usage/count-tokens.ts";
 import { recordUsage, type TokenUsage } from "../usage/record-usage.ts";
+import { chooseCandidates, serveWithFallback } from "./serve-with-fallback.ts";
 import type { SignatureStore } from "./signature-store.ts";
 
 export interface ChatDeps {
@@ -65,45 +59,54 @@ interface OpenAIUsage {
 export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise<ChatResult> {
   const { request, principal, signal: clientSignal } = call;
   const started = performance.now();
-  const model = deps.catalog.resolve(request.model);
-  const tier = tiers[principal.tier];
-  if (tier.models === "free_only" && (model.pricing.inputPerMTok > 0 || model.pricing.outputPerMTok > 0)) {
-    throw new PermissionDeniedError(
-      `The ${tier.name} plan can use free models only; '${model.id}' is a paid model.`,
-      "model_not_in_plan",
-      { param: "model" },
-    );
-  }
-  if (request.tools?.length && !model.capabilities.functionCalling) {
-    throw new InvalidRequestError(`The model '${model.id}' does not support tools.`, {
-      code: "tools_not_supported",
-      param: "tools",
-    });
-  }
-  const availability = deps.catalog.availability(model);
-  if (!availability.available) {
-    // A TEE model is never served by another privacy class: it fails closed, saying why.
-    throw new ModelUnavailableError(
-      availability.reason,
-      model.privacy === "tee" ? "tee_attestation_failed" : undefined,
-    );
-  }
-
-  const upstreamBody = buildUpstreamBody(request, model.upstreamId);
-  const estimate = estimateTokens(
-    upstreamBody.messages,
-    request.max_completion_tokens ?? request.max_tokens ?? undefined,
-  );
+  const candidates = chooseCandidates(deps.catalog.resolve(request.model), request, principal, deps.catalog);
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const estimate = estimateTokens(request.messages, maxTokens);
   const { bucket, limit } = rateLimitBucket(principal);
   const limits = deps.rateLimiter.admit(bucket, limit, estimate);
 
   const abort = new AbortController();
   const onClientAbort = () => abort.abort(clientSignal.reason);
   clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  const id = `chatcmpl-${randomBytes(12).toString("base64url")}`;
+  const stream = request.stream === true;
+  const callOptions: AdapterCallOptions = {
+    signal: abort.signal,
+    timeoutMs: deps.upstreamTimeoutMs,
+    env: deps.env,
+    fetch: deps.fetch,
+  };
+
+  let served: {
+    model: CatalogModel;
+    value: {
+      upstreamBody: UpstreamChatBody;
+      answer: ChatCompletionObject | AsyncGenerator<ChatCompletionObject>;
+    };
+  };
+  try {
+    served = await serveWithFallback(candidates, abort.signal, async (model) => {
+      const upstreamBody = buildUpstreamBody(request, model.upstreamId);
+      const options = {
+        ...callOptions,
+        onResponseSignature: (result: ResponseSignatureResult) =>
+          deps.signatures.set(id, { model: model.id, result }),
+      };
+      const adapter = deps.adapters(model);
+      const answer = stream
+        ? await adapter.stream(upstreamBody, options)
+        : await adapter.complete(upstreamBody, options);
+      return { upstreamBody, answer };
+    });
+  } finally {
+    if (!stream) clientSignal.removeEventListener("abort", onClientAbort);
+  }
+  const { model } = served;
+  const { upstreamBody, answer } = served.value;
+
   const headers: Record<string, string> = { ...limits.headers, "x-masque-privacy": privacyHeader(model) };
   const signingAddress = model.privacy === "tee" ? deps.attestations?.signingAddress(model.id) : undefined;
   if (signingAddress) headers["x-masque-signing-address"] = signingAddress;
-  const id = `chatcmpl-${randomBytes(12).toString("base64url")}`;
   const settle = (usage: TokenUsage) => {
     clientSignal.removeEventListener("abort", onClientAbort);
     deps.rateLimiter.charge(bucket, usage.promptTokens + usage.completionTokens);
@@ -112,8 +115,9 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
       {
         requestId: call.requestId,
         model: model.id,
+        requestedModel: request.model === model.id ? undefined : request.model,
         privacy: model.privacy,
-        stream: upstreamBody.stream,
+        stream,
         promptTokens: usage.promptTokens,
         completionTokens: usage.completionTokens,
         ms: Math.round(performance.now() - started),
@@ -123,46 +127,29 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     );
   };
 
-  const adapter = deps.adapters(model);
-  const callOptions: AdapterCallOptions = {
-    signal: abort.signal,
-    timeoutMs: deps.upstreamTimeoutMs,
-    env: deps.env,
-    fetch: deps.fetch,
-    onResponseSignature: (result) => deps.signatures.set(id, { model: model.id, result }),
-  };
-
-  if (!upstreamBody.stream) {
-    let body: ChatCompletionObject;
-    try {
-      body = await adapter.complete(upstreamBody, callOptions);
-    } finally {
-      clientSignal.removeEventListener("abort", onClientAbort);
-    }
-    const usage = completionUsage(body, upstreamBody);
+  if (!isStream(answer)) {
+    const usage = completionUsage(answer, upstreamBody);
     settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
     if (deps.signatures.get(id)?.result.ok) headers["x-masque-signature"] = "verified";
-    return { stream: false, body: { ...body, id, model: model.id, usage }, headers };
+    return { stream: false, body: { ...answer, id, model: model.id, usage }, headers };
   }
 
-  let chunks: AsyncGenerator<ChatCompletionObject>;
-  try {
-    chunks = await adapter.stream(upstreamBody, callOptions);
-  } catch (err) {
-    clientSignal.removeEventListener("abort", onClientAbort);
-    throw err;
-  }
-  const includeUsage = request.stream_options?.include_usage === true;
-  const stream = relayStream(chunks, {
+  const body = relayStream(answer, {
     id,
     model,
     upstreamBody,
-    includeUsage,
+    includeUsage: request.stream_options?.include_usage === true,
     abort,
     settle,
     logger: deps.logger,
   });
-  return { stream: true, body: stream, headers };
+  return { stream: true, body, headers };
+}
+
+function isStream(
+  answer: ChatCompletionObject | AsyncGenerator<ChatCompletionObject>,
+): answer is AsyncGenerator<ChatCompletionObject> {
+  return typeof (answer as AsyncGenerator<ChatCompletionObject>)[Symbol.asyncIterator] === "function";
 }
 
 function privacyHeader(model: CatalogModel): string {

@@ -1,4 +1,4 @@
-import type { ModelEntry, PrivacyClass } from "@masque/shared";
+import type { ModelEntry, PrivacyClass, TeeVerification } from "@masque/shared";
 import { ModelNotFoundError } from "@masque/shared";
 import { z } from "zod";
 import type { Logger } from "../logging/logger.ts";
@@ -15,6 +15,8 @@ export interface CatalogModel {
   capabilities: { functionCalling: boolean; vision: boolean; reasoning: boolean };
   /** Unix seconds, for OpenAI's `created`. */
   created: number;
+  /** Ids of models to try when this one fails; the same privacy class by construction. */
+  fallbacks: string[];
 }
 
 export type Availability = { available: true } | { available: false; reason: string };
@@ -26,9 +28,15 @@ const discoveredModelsSchema = z.object({
   ),
 });
 
+/** Where the catalog learns whether TEE models are verified. */
+export interface TeeStatusSource {
+  availability(modelId: string): Availability;
+  verification(modelId: string): TeeVerification;
+}
+
 export interface ModelCatalogOptions {
-  /** Whether a TEE model's attestation is current; without it, TEE models never serve. */
-  teeAvailability?: (model: CatalogModel) => Availability;
+  /** Without it, TEE models never serve. */
+  tee?: TeeStatusSource;
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
   logger: Logger;
@@ -46,7 +54,7 @@ export class ModelCatalog {
   private readonly env: NodeJS.ProcessEnv;
   private readonly fetch: typeof fetch;
   private readonly logger: Logger;
-  private teeAvailability: ((model: CatalogModel) => Availability) | undefined;
+  private tee: TeeStatusSource | undefined;
   private readonly startedAt = Math.floor(Date.now() / 1000);
 
   constructor(
@@ -56,7 +64,7 @@ export class ModelCatalog {
     this.env = options.env ?? process.env;
     this.fetch = options.fetch ?? fetch;
     this.logger = options.logger;
-    this.teeAvailability = options.teeAvailability;
+    this.tee = options.tee;
     const providers = new Map(config.providers.map((p) => [p.id, p]));
     this.configured = config.models.map((m) =>
       this.fromConfig(m, providers.get(m.provider) as ProviderConfig),
@@ -91,7 +99,7 @@ export class ModelCatalog {
     if (provider.privacy === "tee") {
       // Fail closed: a TEE model serves only while its attestation is verified and current.
       return (
-        this.teeAvailability?.(model) ?? { available: false, reason: "TEE attestation is not configured." }
+        this.tee?.availability(model.id) ?? { available: false, reason: "TEE attestation is not configured." }
       );
     }
     return { available: true };
@@ -116,13 +124,14 @@ export class ModelCatalog {
         },
         available: availability.available,
         ...(availability.available ? {} : { unavailable_reason: availability.reason }),
+        ...(model.privacy === "tee" && this.tee ? { verification: this.tee.verification(model.id) } : {}),
       },
     };
   }
 
   /** Connects the attestation registry (built from this catalog's TEE models). */
-  useTeeAvailability(check: (model: CatalogModel) => Availability): void {
-    this.teeAvailability = check;
+  useTeeStatus(tee: TeeStatusSource): void {
+    this.tee = tee;
   }
 
   /** Asks each `local` provider which models it serves now. */
@@ -154,6 +163,7 @@ export class ModelCatalog {
           pricing: { inputPerMTok: 0, outputPerMTok: 0 },
           capabilities: { functionCalling: false, vision: false, reasoning: false },
           created: this.startedAt,
+          fallbacks: [],
         })),
       );
       this.unreachable.delete(provider.id);
@@ -175,6 +185,7 @@ export class ModelCatalog {
       pricing: m.pricing,
       capabilities: m.capabilities ?? { functionCalling: true, vision: false, reasoning: false },
       created: this.startedAt,
+      fallbacks: m.fallbacks,
     };
   }
 }

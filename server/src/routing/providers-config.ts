@@ -47,6 +47,8 @@ const modelSchema = z.strictObject({
     inputPerMTok: z.number().nonnegative(),
     outputPerMTok: z.number().nonnegative(),
   }),
+  /** Models to try, in order, when this one fails before answering; same privacy class only. */
+  fallbacks: z.array(z.string().min(1)).default([]),
   capabilities: z
     .strictObject({
       functionCalling: z.boolean().default(true),
@@ -75,6 +77,23 @@ export const providersFileSchema = z
         });
       }
       ids.add(p.id);
+    });
+    const privacyOf = new Map(
+      file.models.map((m) => [m.id, file.providers.find((p) => p.id === m.provider)?.privacy]),
+    );
+    file.models.forEach((m, i) => {
+      m.fallbacks.forEach((f, j) => {
+        const path = ["models", i, "fallbacks", j];
+        if (!privacyOf.has(f)) ctx.addIssue({ code: "custom", path, message: `unknown model '${f}'` });
+        else if (privacyOf.get(f) !== privacyOf.get(m.id)) {
+          // A fallback must never move a request to another privacy class.
+          ctx.addIssue({
+            code: "custom",
+            path,
+            message: `'${f}' is ${privacyOf.get(f)}, '${m.id}' is ${privacyOf.get(m.id)}`,
+          });
+        }
+      });
     });
     const modelIds = new Set<string>();
     file.models.forEach((m, i) => {

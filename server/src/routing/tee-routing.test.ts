@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import type { ModelList } from "@masque/shared";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../app.ts";
@@ -132,6 +133,7 @@ beforeEach(() => {
           upstreamId: "llama",
           contextLength: 4096,
           pricing: { inputPerMTok: 0, outputPerMTok: 0 },
+          fallbacks: [],
         },
       ],
     },
@@ -141,7 +143,7 @@ beforeEach(() => {
     logger: silent,
     attest: async (options) => verdict(attestOk, options),
   });
-  catalog.useTeeAvailability((m) => attestations.availability(m.id));
+  catalog.useTeeStatus(attestations);
   const db = openDatabase(fs.mkdtempSync(path.join(os.tmpdir(), "masque-tee-")));
   key = createApiKey(db, { tier: "pro" }).key;
   app = createApp({
@@ -177,15 +179,23 @@ describe("TEE routing", () => {
     const body = (await failed.json()) as ErrorBody;
     expect(body.error.code).toBe("tee_attestation_failed");
     expect(body.error.message).toContain("tdx_quote_invalid");
-    const models = (await (await get("/v1/models")).json()) as {
-      data: Array<{ model_spec: { available: boolean; unavailable_reason?: string } }>;
-    };
+    const models = (await (await get("/v1/models")).json()) as ModelList;
     expect(models.data[0]?.model_spec.available).toBe(false);
     expect(models.data[0]?.model_spec.unavailable_reason).toContain("tdx_quote_invalid");
+    expect(models.data[0]?.model_spec.verification).toMatchObject({
+      state: "failed",
+      reason: "tdx_quote_invalid",
+      signing_address: null,
+    });
   });
 
   it("serves an attested model and proves each answer came from the attested enclave", async () => {
     await attestations.verifyAll();
+    const models = (await (await get("/v1/models")).json()) as ModelList;
+    expect(models.data[0]?.model_spec.verification).toMatchObject({
+      state: "verified",
+      signing_address: enclaveKey.address,
+    });
     const res = await chat();
     expect(res.status).toBe(200);
     expect(res.headers.get("x-masque-privacy")).toBe("tee-verified");

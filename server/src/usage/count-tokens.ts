@@ -1,5 +1,4 @@
 import { countTokens } from "gpt-tokenizer";
-import type { UpstreamMessage } from "../privacy/strip-identity.ts";
 
 /** Tokens per message for role and separators, as OpenAI's chat format counts them. */
 const PER_MESSAGE_OVERHEAD = 4;
@@ -8,7 +7,7 @@ const PER_MESSAGE_OVERHEAD = 4;
  * Counts prompt tokens with the o200k tokenizer when a provider reports no
  * usage. An estimate for models with other tokenizers, but a stable one.
  */
-export function countPromptTokens(messages: ReadonlyArray<UpstreamMessage>): number {
+export function countPromptTokens(messages: ReadonlyArray<MessageLike>): number {
   let total = 3;
   for (const message of messages) total += PER_MESSAGE_OVERHEAD + countTokens(messageText(message));
   return total;
@@ -20,16 +19,16 @@ export function countCompletionTokens(text: string): number {
 }
 
 /** A cheap upper-bound-ish estimate for rate limiting before a request runs. */
-export function estimateTokens(
-  messages: ReadonlyArray<UpstreamMessage>,
-  maxTokens: number | undefined,
-): number {
+export function estimateTokens(messages: ReadonlyArray<MessageLike>, maxTokens: number | undefined): number {
   let chars = 0;
   for (const message of messages) chars += messageText(message).length;
   return Math.ceil(chars / 3) + (maxTokens ?? 256);
 }
 
-function messageText(message: UpstreamMessage): string {
+/** Any chat message: ours, the client's or the provider's. */
+type MessageLike = { role: string; content?: unknown; tool_calls?: unknown };
+
+function messageText(message: MessageLike): string {
   const parts: string[] = [];
   const { content, tool_calls } = message as {
     content?: unknown;

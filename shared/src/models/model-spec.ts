@@ -1,6 +1,18 @@
 import { z } from "zod";
 import { privacyClasses } from "./privacy-class.ts";
 
+/** A TEE model's attestation as the catalog reports it (the full evidence is at `GET /v1/attestation`). */
+export const teeVerificationSchema = z.object({
+  state: z.enum(["verified", "failed", "stale", "pending"]),
+  checked_at: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  signing_address: z.string().nullable(),
+  tcb_status: z.string().nullable(),
+  /** The failed check's reason code, when `state` is `failed`. */
+  reason: z.string().optional(),
+});
+export type TeeVerification = z.infer<typeof teeVerificationSchema>;
+
 /** What `GET /v1/models` says about each model beyond OpenAI's fields. */
 export const modelSpecSchema = z.object({
   privacy: z.enum(privacyClasses),
@@ -11,6 +23,8 @@ export const modelSpecSchema = z.object({
   available: z.boolean(),
   /** Why the model cannot serve now; present only when `available` is false. */
   unavailable_reason: z.string().optional(),
+  /** TEE models only. */
+  verification: teeVerificationSchema.optional(),
 });
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
 
