@@ -1,42 +1,32 @@
-import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
-import { StrictMode, useState } from "react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { type ComponentType, lazy, StrictMode, Suspense, useEffect } from "react";
 import { createRoot } from "react-dom/client";
-import { fetchModels } from "./lib/api-client.ts";
-import { privacyBadge } from "./models/privacy-badge.ts";
+import { HistoryContext } from "./history/history-context.ts";
+import { HistoryStore } from "./history/history-store.ts";
+import { usePathname } from "./lib/router.ts";
+import { type RouteDef, routeFor, routes } from "./routes.ts";
+import "./styles.css";
 
-const queryClient = new QueryClient();
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { refetchOnWindowFocus: false } },
+});
+const history = new HistoryStore();
+void history.load();
 
-function Models({ apiKey }: { apiKey: string }) {
-  const models = useQuery({
-    queryKey: ["models", apiKey],
-    queryFn: ({ signal }) => fetchModels(apiKey, signal),
-  });
-  if (models.isPending) return <p>Loading models…</p>;
-  if (models.isError) return <p role="alert">{models.error.message}</p>;
-  return (
-    <ul>
-      {models.data.data.map((m) => {
-        const badge = privacyBadge(m.model_spec);
-        return (
-          <li key={m.id}>
-            {m.id} <span title={badge.description}>{badge.label}</span>
-          </li>
-        );
-      })}
-    </ul>
-  );
-}
+const pages = new Map<RouteDef, ComponentType>(routes.map((r) => [r, lazy(r.load)]));
+// Start fetching this page's chunk now, alongside React's own start-up.
+void routeFor(location.pathname).load();
 
 function App() {
-  const [apiKey, setApiKey] = useState("");
+  const route = routeFor(usePathname());
+  const Page = pages.get(route) as ComponentType;
+  useEffect(() => {
+    document.title = `${route.title} · Masque`;
+  }, [route]);
   return (
-    <main>
-      <h1>Masque</h1>
-      <label>
-        API key <input type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />
-      </label>
-      {apiKey && <Models apiKey={apiKey} />}
-    </main>
+    <Suspense fallback={<p className="page-loading">Loading…</p>}>
+      <Page />
+    </Suspense>
   );
 }
 
@@ -45,7 +35,9 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <App />
+        <HistoryContext.Provider value={history}>
+          <App />
+        </HistoryContext.Provider>
       </QueryClientProvider>
     </StrictMode>,
   );

@@ -1,6 +1,6 @@
 import type { ModelSpec } from "@masque/shared";
 import { describe, expect, it } from "vitest";
-import { privacyBadge } from "./privacy-badge.ts";
+import { answerBadge, privacyBadge } from "./privacy-badge.ts";
 
 const spec = (over: Partial<ModelSpec>): ModelSpec => ({
   privacy: "local",
@@ -23,5 +23,21 @@ describe("privacyBadge", () => {
       spec({ privacy: "tee", available: false, unavailable_reason: "quote expired" }),
     );
     expect(badge).toEqual({ label: "Unavailable", description: "quote expired", tone: "unavailable" });
+  });
+});
+
+describe("answerBadge", () => {
+  it("reads the x-masque-privacy header", () => {
+    expect(answerBadge("tee-verified").label).toBe("TEE verified");
+    expect(answerBadge("local").tone).toBe("local");
+    expect(answerBadge(undefined).tone).toBe("unavailable");
+  });
+
+  it("says what kinds of personal data were redacted and how many", () => {
+    expect(answerBadge("anonymized", { email: 2, phone_number: 1 }).description).toContain(
+      "Redacted before it left: 2 email, 1 phone number.",
+    );
+    expect(answerBadge("anonymized", {}).description).toContain("No personal data needed redacting.");
+    expect(answerBadge("anonymized").description).not.toContain("Redacted");
   });
 });

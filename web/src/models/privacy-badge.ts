@@ -33,3 +33,41 @@ export function privacyBadge(spec: ModelSpec): PrivacyBadge {
       return { label: "Local", description: "Runs on the Masque operator's own machine.", tone: "local" };
   }
 }
+
+/**
+ * The badge on one answer, from the `x-masque-privacy` header it came with
+ * (`tee-verified`, `anonymized`, `local`) and, for anonymized answers, the
+ * `x-masque-redactions` counts when the gateway sent them.
+ */
+export function answerBadge(privacy: string | undefined, redactions?: Record<string, number>): PrivacyBadge {
+  switch (privacy) {
+    case "tee-verified":
+      return {
+        label: "TEE verified",
+        description:
+          "Answered inside an attested confidential VM whose attestation the gateway verified before sending.",
+        tone: "verified",
+      };
+    case "anonymized": {
+      const counts = Object.entries(redactions ?? {}).map(([kind, n]) => `${n} ${kind.replaceAll("_", " ")}`);
+      const what = redactions
+        ? counts.length > 0
+          ? ` Redacted before it left: ${counts.join(", ")}.`
+          : " No personal data needed redacting."
+        : "";
+      return {
+        label: "Anonymized",
+        description: `Sent to a third-party model without your identity; personal data was redacted and restored in the answer.${what}`,
+        tone: "anonymized",
+      };
+    }
+    case "local":
+      return { label: "Local", description: "Answered on the Masque operator's own machine.", tone: "local" };
+    default:
+      return {
+        label: "Unknown",
+        description: "The gateway did not say where this answer was made.",
+        tone: "unavailable",
+      };
+  }
+}
