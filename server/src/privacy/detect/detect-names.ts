@@ -32,25 +32,25 @@ const NOT_PERSON_AFTER = new Set(
 /** Phrases right before a name that say a person is named next. */
 const STRONG_BEFORE = new Set(
   `dear hi hello hey thanks regards sincerely cheers named called signed attn cc name author
-  my_name_is name_is names_are name's call_me i_am i'm this_is it's thank_you yours_truly best_regards kind_regards`.split(
-    /\s+/,
-  ),
+  my_name_is name_is names_are name's call_me i_am i'm this_is it's thank_you yours_truly best_regards kind_regards
+  calls nicknamed says said asks asked adds added explains explained notes noted writes wrote according_to
+  wife husband son daughter mother father mom dad mum brother sister friend colleague boss partner cousin uncle aunt
+  grandma grandpa grandmother grandfather niece nephew kid kids child fiancé fiance fiancée girlfriend boyfriend
+  spouse roommate coworker co-worker mentor`.split(/\s+/),
 );
 /** Words right before a name that make a capitalised word likelier to be one. */
 const WEAK_BEFORE = new Set(
-  `by with and for from to see please ask tell told met meet married wife husband son daughter mother father mom dad
-  mum brother sister friend colleague boss partner cousin uncle aunt grandma grandpa grandmother grandfather niece
-  nephew patient client customer guardian beneficiary under said contact contacted email emailed call called cc
-  manager assistant teacher student neighbour neighbor roommate fiancé fiance fiancée girlfriend boyfriend spouse
-  landlord tenant employee coworker co-worker mentor director ceo founder starring featuring ft feat`.split(
-    /\s+/,
-  ),
+  `by with and for from to see please ask tell told met meet married patient client customer guardian beneficiary
+  under contact contacted email emailed call called cc manager assistant teacher student neighbour neighbor landlord
+  tenant employee director ceo founder starring featuring ft feat commenter user member`.split(/\s+/),
 );
 /** A speaker label ("Anna: …") or a vocative ("Anna, can you …") right after a word that opens a line or sentence. */
 const SPEAKER_OR_VOCATIVE =
   /^(?::[ \t]*(?:\\?["“]|\S)|,[ \t]+(?:can|could|would|will|please|do|did|are|have|i|we|you|thanks|thank|how|what|where|when|why|is|let|it's|i'm)\b)/i;
-const STRONG_AFTER =
-  /^(?:\s+(?:said|says|wrote|writes|asked|asks|replied|told|tells|thinks|lives|lived|works|worked|is from|was born|grew up|listed|emailed|texted|joined|died|married)\b|\s+is a \d|:\s*\\?["“])/i;
+/** Verbs people, not things, do right after their name: strong evidence. */
+const PERSON_VERB_AFTER =
+  /^\s+(?:said|says|wrote|writes|asked|asks|replied|told|tells|shouted|whispered|smiled|laughed|cried|thinks|believes|lives|lived|grew up|was born|married|died|emailed|texted|had given|has given|began writing|points out|pointed out|is a \d+[- ]year[- ]old)\b/i;
+const STRONG_AFTER = /^(?:\s+(?:works|worked|is from|listed|joined)\b|\s+is a \d|:\s*\\?["“])/i;
 
 interface Token {
   start: number;
@@ -60,7 +60,8 @@ interface Token {
   dot: boolean;
   /** Evidence this word is part of a name, 0 when it is not. */
   score: number;
-  kind: "name" | "initial" | "particle" | "title" | "suffix" | "other";
+  /** `weak`: a capitalised everyday word or place that can only continue a name. */
+  kind: "name" | "weak" | "initial" | "particle" | "title" | "suffix" | "other";
   sentenceStart: boolean;
 }
 
@@ -89,26 +90,42 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
       const f = lex.flags.get(bare) ?? 0;
       const isGiven = (f & WordFlag.given) !== 0;
       const isSurname = (f & WordFlag.surname) !== 0;
-      const common = (f & (WordFlag.common | WordFlag.ambiguous)) !== 0;
+      // A name that is also a dictionary word ("Peter", "Baker") is a name only capitalised mid-sentence.
+      const wordName = (f & WordFlag.wordName) !== 0 && (!cap || sentenceStart);
+      const common = (f & (WordFlag.common | WordFlag.ambiguous)) !== 0 || wordName;
       const place = (f & WordFlag.place) !== 0;
       if (!cap && !lowerMode && (common || !(isGiven || isSurname))) {
         tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart });
         continue;
       }
       const allCaps = cap && word.length > 1 && word === word.toUpperCase();
+      const mixedCaseLower = !cap && !lowerMode;
       if (place && !isGiven && !isSurname) score = 0;
-      else if ((isGiven || isSurname) && !common) score = isGiven ? (bare.length >= 3 ? 2 : 0.6) : 1.5;
-      else if (isGiven || isSurname) score = cap && !allCaps && !sentenceStart ? 0.6 : cap ? 0.3 : 0;
-      else if (
-        !common &&
-        bare.length >= 5 &&
-        (cap || lowerMode) &&
-        hasSurnameEnding(bare, lex.surnameSuffixSet)
-      ) {
-        score = 1.2;
+      else if ((isGiven || isSurname) && !common) {
+        // A lower-case name in mixed-case text ("tell john") counts, but less.
+        score = isGiven ? (bare.length >= 3 ? 2 : 0.6) : 1.5;
+        if (mixedCaseLower) score = isGiven && bare.length >= 3 ? 1.2 : 0;
+      } else if (isGiven || isSurname) score = cap && !allCaps && !sentenceStart ? 0.6 : cap ? 0.3 : 0;
+      else if (!common && bare.length >= 5 && (cap || lowerMode)) {
+        if (hasSurnameEnding(bare, lex.surnameSuffixSet)) score = 1.2;
+        else if (hasSurnameEnding(bare, lex.weakSurnameSuffixSet)) score = 0.7;
+        else if (cap && !allCaps) score = 0.5;
+        else if (allCaps) score = 0.3;
+        else if (!ENGLISH_ENDING.test(bare)) score = 0.3;
       } else if (cap && !common && !allCaps && bare.length >= 2) score = 0.5;
       else if (allCaps && !common && bare.length >= 3) score = 0.3;
       else if (lowerMode && !common && bare.length >= 3 && !ENGLISH_ENDING.test(bare)) score = 0.3;
+      // A capitalised everyday word or place may still continue a name ("Marta Palermo", "Zoe Young").
+      if (
+        score === 0 &&
+        cap &&
+        !allCaps &&
+        !sentenceStart &&
+        !NOT_PERSON_AFTER.has(bare) &&
+        !FUNCTION_WORDS.has(bare)
+      ) {
+        kind = "weak";
+      }
       if (score > 0) kind = "name";
     }
     tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart });
@@ -200,6 +217,14 @@ function contextBefore(text: string, tokens: readonly Token[], index: number): n
 export function detectNames(text: string): PiiSpan[] {
   const lowerMode = isLowerCaseText(text);
   const tokens = tokenize(text, lowerMode);
+  // Right after "my name is", "Dear", "calls me", … a capitalised word is a name even if it is also a word.
+  for (let k = 1; k < tokens.length; k++) {
+    const t = tokens[k] as Token;
+    if (!t.cap || (t.kind !== "weak" && t.kind !== "other") || FUNCTION_WORDS.has(t.lower)) continue;
+    if (NOT_PERSON_AFTER.has(t.lower) || contextBefore(text, tokens, k) < 2) continue;
+    t.kind = "name";
+    t.score = 0.5;
+  }
   const found: Array<{ start: number; end: number }> = [];
   const rejected: Array<{ first: number; last: number }> = [];
   const accepted: Array<{ first: number; last: number }> = [];
@@ -224,6 +249,11 @@ export function detectNames(text: string): PiiSpan[] {
       const cur = tokens[j] as Token;
       if (!joinable(text, cur, next)) break;
       if (next.kind === "name" || next.kind === "initial" || next.kind === "suffix") {
+        j++;
+        continue;
+      }
+      // An everyday capitalised word continues a name only right after a strong name word.
+      if (next.kind === "weak" && cur.kind === "name" && cur.score >= 1.5 && j === i) {
         j++;
         continue;
       }
@@ -288,6 +318,7 @@ function acceptRun(
   // Trailing initials (without a following name) are not part of it.
   let end = to;
   while (end > from && (tokens[end] as Token).kind === "initial") end--;
+  const trailingWeak = (tokens[end] as Token).kind === "weak";
   const run = tokens.slice(from, end + 1);
   const names = run.filter((t) => t.kind === "name");
   if (names.length === 0) return null;
@@ -306,7 +337,8 @@ function acceptRun(
   const before = titled ? 2 : contextBefore(text, tokens, from);
   const following = text.slice(last.end, last.end + 24);
   const after =
-    first.sentenceStart && names.length <= 3 && SPEAKER_OR_VOCATIVE.test(following)
+    (first.sentenceStart && names.length <= 3 && SPEAKER_OR_VOCATIVE.test(following)) ||
+    PERSON_VERB_AFTER.test(following)
       ? 2
       : STRONG_AFTER.test(following)
         ? 1
@@ -314,19 +346,21 @@ function acceptRun(
   const context = Math.max(before, after);
 
   let ok: boolean;
-  if (names.length >= 2)
-    ok = (strong && total >= 2) || (context >= 1 && total >= 1) || (total >= 3 && !lowerMode);
-  else {
+  if (names.length >= 2) {
+    ok = (strong && total >= 1.5) || (context >= 1 && total >= 1) || (total >= 3 && !lowerMode);
+  } else {
     const only = names[0] as Token;
     ok =
       only.score >= 2 ||
+      (trailingWeak && only.score >= 1.5) ||
       (context >= 2 && (only.cap || lowerMode)) ||
       (context >= 1 && only.score >= 0.6) ||
-      (context >= 1 && only.score >= 0.5 && !first.sentenceStart);
+      // A known surname, or a word with a surname ending, inside a sentence: "the Sokolov novel".
+      (only.score >= 1.2 && only.cap && !first.sentenceStart);
   }
   if (!ok) return null;
   // A lone capitalised everyday word opening a sentence is not a name.
-  if (names.length === 1 && first.sentenceStart && (names[0] as Token).score < 1 && before < 2) return null;
+  if (names.length === 1 && first.sentenceStart && (names[0] as Token).score < 1 && context < 2) return null;
   const stop = last.kind === "suffix" && last.dot ? last.end + 1 : trimPossessive(text, last);
   return { start: first.start, end: stop };
 }

@@ -1,45 +1,47 @@
 import nlp from "compromise";
+import { englishWords } from "./english-words.ts";
 import { GIVEN_NAMES } from "./given-names.ts";
-import { SURNAME_SUFFIXES, SURNAMES } from "./surnames.ts";
+import { SURNAME_SUFFIXES, SURNAMES, WEAK_SURNAME_SUFFIXES } from "./surnames.ts";
 
 /**
  * Name words that are also everyday English words: as lower-case words they are
  * read as words, capitalised they are weak evidence of a name.
  */
-const AMBIGUOUS = `will may mark bill jack grace hope rose joy faith dawn summer june april august art pat sue max ray rob
-guy frank drew bob gene jean gay lily ivy iris daisy holly ruby pearl amber crystal angel sunny sky river rain chase cash
-hunter mason taylor carter cook baker miller smith young white black brown green gray grey long short little king bishop
-page rich price hill wood woods field fields rice bell lane ford banks love hall star sterling dean major sage reed penny
-nice sandy misty honey candy destiny harmony melody trinity unity liberty justice royal prince princess earl duke baron
-noble don van del win chance miles case cole bond joy hazel olive jade violet heather rosemary ginger basil herb clay
-stone rock cliff glen dale forest lake brook storm wade wolf fox hart booth burns cross fisher gates hope house knight
-lamb lord marsh moss nash oliver park parks pike pope porter post power powers rush sharp shaw stark steel strong swift
-trip west north south east wing wise rich ward walker wall walls wells winter winters wren york young sunday monday friday
-jan mar jun jul aug sep oct nov dec sun mon tue wed thu fri sat ali lee kim ma li he an so do la le de di da du bin al el
-son ben tom tim kit ken ted dan don jo mo so ho ha min jun ray van von sam nan ian amy eve ada ida ira una ana ava zoe
-may cherry berry merry bliss blessing charity constance felicity verity prudence patience mercy serenity joyce sunny
-dolly polly molly kitty bunny pepper coco gigi lulu lala nana papa mama baby sugar brandy whisky whiskey sherry
-memory echo fortune lucky happy doc doll sonny buddy rusty dusty randy dick willy`;
+const AMBIGUOUS = `will may mark bill jack grace hope rose joy faith dawn summer june april august art pat sue max ray rob guy
+frank drew bob gene jean gay lily ivy iris daisy holly ruby pearl amber crystal angel sunny sky river rain young
+white black brown green gray grey long short little king rich love star sterling major sage penny nice sandy
+misty honey candy destiny harmony melody trinity unity liberty justice royal prince princess earl duke baron
+noble don van del win chance miles case bond hazel olive jade violet heather rosemary ginger basil herb rock
+cliff forest lake storm house lord park power rush sharp shaw stark steel strong swift trip north south east
+wing wise winter wren sunday monday friday jan mar jun jul aug sep oct nov dec sun mon tue wed thu fri sat ali
+lee kim ma li he an so do la le de di da du bin al el son ben tom tim kit ken ted dan jo mo ho ha min von sam
+nan ian amy eve ada ida ira una ana ava zoe cherry berry merry bliss blessing charity constance felicity verity
+prudence patience mercy serenity joyce dolly polly molly kitty bunny pepper coco gigi lulu lala nana papa mama
+baby sugar brandy whisky whiskey sherry memory echo fortune lucky happy doc doll sonny buddy rusty dusty randy
+dick willy`;
 
 const tokenize = (s: string) => s.split(/\s+/).filter(Boolean);
 
+/** Adds a word and its regular inflections (plural, past, gerund, adverb, agent noun). */
 function expandInflections(word: string, into: Set<string>): void {
   into.add(word);
   if (word.length < 3 || word.includes(" ")) return;
-  into.add(`${word}s`);
-  into.add(`${word}es`);
-  into.add(`${word}ed`);
-  into.add(`${word}d`);
-  into.add(`${word}ing`);
-  into.add(`${word}ly`);
-  into.add(`${word}er`);
-  into.add(`${word}ers`);
-  if (word.endsWith("e")) into.add(`${word.slice(0, -1)}ing`);
-  if (word.endsWith("y")) {
-    into.add(`${word.slice(0, -1)}ies`);
-    into.add(`${word.slice(0, -1)}ied`);
-    into.add(`${word.slice(0, -1)}ily`);
+  const sibilant = /(?:s|x|z|ch|sh)$/.test(word);
+  const consonantY = /[^aeiou]y$/.test(word);
+  const stem = consonantY ? word.slice(0, -1) : word;
+  into.add(consonantY ? `${stem}ies` : sibilant ? `${word}es` : `${word}s`);
+  if (word.endsWith("e")) {
+    into.add(`${word}d`);
+    into.add(`${word}r`);
+    into.add(`${word}rs`);
+    into.add(`${word.slice(0, -1)}ing`);
+  } else {
+    into.add(consonantY ? `${stem}ied` : `${word}ed`);
+    into.add(`${word}ing`);
+    into.add(consonantY ? `${stem}ier` : `${word}er`);
+    into.add(`${word}ers`);
   }
+  into.add(consonantY ? `${stem}ily` : `${word}ly`);
 }
 
 const NAME_TAGS = new Set(["FirstName", "MaleName", "FemaleName", "LastName", "Person"]);
@@ -67,12 +69,13 @@ export interface NameLexicon {
   places: ReadonlySet<string>;
   surnameSuffixes: readonly string[];
   surnameSuffixSet: ReadonlySet<string>;
+  weakSurnameSuffixSet: ReadonlySet<string>;
   /** All of the above in one map, `word → WordFlag bits`: one lookup per token on the hot path. */
   flags: ReadonlyMap<string, number>;
 }
 
 /** Bits of {@link NameLexicon.flags}. */
-export const WordFlag = { given: 1, surname: 2, common: 4, ambiguous: 8, place: 16 } as const;
+export const WordFlag = { given: 1, surname: 2, common: 4, ambiguous: 8, place: 16, wordName: 32 } as const;
 
 let cached: NameLexicon | undefined;
 
@@ -97,16 +100,32 @@ export function nameLexicon(): NameLexicon {
     }
   }
   for (const w of EXTRA_COMMON.split(/\s+/)) if (w) expandInflections(w, common);
+  // Dictionary words are everyday words; those that are also names ("baker", "peter") are marked so.
+  const dictionary = new Set<string>();
+  for (const w of englishWords()) expandInflections(w, dictionary);
+  const ambiguous = new Set(tokenize(AMBIGUOUS));
+  const wordNames = new Set<string>();
+  for (const w of dictionary) {
+    if (given.has(w) || surname.has(w)) wordNames.add(w);
+    else common.add(w);
+  }
+  // compromise's word senses of names ("peter out", "bill") make them word-names too, not plain words.
+  for (const w of common) {
+    if (given.has(w) || surname.has(w)) {
+      wordNames.add(w);
+      common.delete(w);
+    }
+  }
   const flags = new Map<string, number>();
   const mark = (words: Iterable<string>, bit: number) => {
     for (const w of words) flags.set(w, (flags.get(w) ?? 0) | bit);
   };
-  const ambiguous = new Set(tokenize(AMBIGUOUS));
   mark(given, WordFlag.given);
   mark(surname, WordFlag.surname);
   mark(common, WordFlag.common);
   mark(ambiguous, WordFlag.ambiguous);
   mark(places, WordFlag.place);
+  mark(wordNames, WordFlag.wordName);
   cached = {
     flags,
     given,
@@ -116,6 +135,7 @@ export function nameLexicon(): NameLexicon {
     places,
     surnameSuffixes: [...SURNAME_SUFFIXES].sort((a, b) => b.length - a.length),
     surnameSuffixSet: new Set(SURNAME_SUFFIXES),
+    weakSurnameSuffixSet: new Set(WEAK_SURNAME_SUFFIXES),
   };
   return cached;
 }
