@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import type { Address, Hex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
@@ -30,24 +29,8 @@ export function anvilBinaryPath(): string {
   return createRequire(wrapper).resolve(`${platform}/bin/anvil`);
 }
 
-/** A free TCP port on 127.0.0.1, as chosen by the OS. */
-export async function getFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not determine a free port"));
-      });
-    });
-  });
-}
-
 export interface StartAnvilOptions {
-  /** Port to listen on; a free one when omitted. */
+  /** Port to listen on; when omitted anvil binds a free one (see `AnvilInstance.port`). */
   port?: number;
   /** Interface to bind; 127.0.0.1 unless you mean to expose the chain. */
   host?: string;
@@ -78,40 +61,49 @@ export interface AnvilInstance {
  */
 export async function startAnvil(options: StartAnvilOptions = {}): Promise<AnvilInstance> {
   const host = options.host ?? "127.0.0.1";
-  const port = options.port ?? (await getFreePort());
   const chainId = options.chainId ?? 31337;
-  const args = ["--host", host, "--port", String(port), "--chain-id", String(chainId)];
-  args.push("--mnemonic", ANVIL_MNEMONIC, "--silent");
+  // Port 0 lets anvil bind a free port itself, so parallel test files never race for one.
+  const args = ["--host", host, "--port", String(options.port ?? 0), "--chain-id", String(chainId)];
+  args.push("--mnemonic", ANVIL_MNEMONIC);
   if (options.statePath) {
     args.push("--state", options.statePath, "--state-interval", String(options.stateInterval ?? 30));
   }
   if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
 
-  const child = spawn(anvilBinaryPath(), args, { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const child = spawn(anvilBinaryPath(), args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  let port: number | undefined;
+  const collect = (chunk: Buffer) => {
+    // Keep reading (and dropping) anvil's request log so its pipe never fills up.
+    if (port !== undefined) return;
+    output = (output + chunk.toString()).slice(-8000);
+    const listening = /Listening on .*:(\d+)/.exec(output);
+    if (listening) port = Number(listening[1]);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
   let hasExited = false;
-  void exited.then(() => {
-    hasExited = true;
-  });
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      hasExited = true;
+      resolve();
+    }),
+  );
 
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   const deadline = Date.now() + (options.startupTimeoutMs ?? 20_000);
   for (;;) {
-    if (hasExited) throw new Error(`anvil exited during startup: ${stderr.trim() || "no output"}`);
-    if (await answersRpc(url)) break;
+    if (hasExited)
+      throw new Error(`anvil exited during startup: ${output.trim().slice(-2000) || "no output"}`);
+    if (port !== undefined && (await answersRpc(rpcUrl(host, port)))) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`anvil did not answer on ${url} within the startup timeout: ${stderr.trim()}`);
+      throw new Error(`anvil did not answer within the startup timeout: ${output.trim().slice(-2000)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 
   return {
-    url,
+    url: rpcUrl(host, port),
     port,
     chainId,
     process: child,
@@ -123,6 +115,10 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
       clearTimeout(timer);
     },
   };
+}
+
+function rpcUrl(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 async function answersRpc(url: string): Promise<boolean> {

@@ -27,6 +27,7 @@ import {
   weth9,
 } from "../generated/index.ts";
 import type { DeployedTier, Deployments } from "./deployments.ts";
+import { gasBufferedHttp } from "./gas-buffered-transport.ts";
 
 /** Price and buyback budget of one tier per 30-day period, in USDC base units (6 decimals). */
 export interface TierPricing {
@@ -129,7 +130,12 @@ export async function deployAll(options: DeployAllOptions): Promise<Deployments>
     transport: http(options.rpcUrl),
     pollingInterval,
   });
-  const wallet = createWalletClient({ account, chain, transport: http(options.rpcUrl), pollingInterval });
+  const wallet = createWalletClient({
+    account,
+    chain,
+    transport: gasBufferedHttp(options.rpcUrl),
+    pollingInterval,
+  });
 
   const deployer = account.address;
   const treasury = options.treasury ?? deployer;

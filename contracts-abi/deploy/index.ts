@@ -4,7 +4,6 @@ export {
   anvilAccounts,
   anvilBinaryPath,
   type DevAccount,
-  getFreePort,
   type StartAnvilOptions,
   startAnvil,
 } from "./anvil.ts";
@@ -30,3 +29,4 @@ export {
   type EnsureLocalDeploymentResult,
   ensureLocalDeployment,
 } from "./ensure-local-deployment.ts";
+export { gasBufferedHttp } from "./gas-buffered-transport.ts";

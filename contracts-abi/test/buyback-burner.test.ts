@@ -13,6 +13,7 @@ import { prepareBuybackBatch } from "../keeper/prepare-buyback-batch.ts";
 import { buildReceiptsTree } from "../keeper/receipts-tree.ts";
 import {
   type ActorName,
+  DEFAULT_ADMIN_ROLE,
   deployAs,
   deployRevertOf,
   expectRevert,
@@ -458,7 +459,7 @@ describe("BuybackBurner: admin", () => {
     await expectRevert(
       chain.as("alice").buyback.write.setBuybackParams([7_200n, 900n, 300n]),
       "AccessControlUnauthorizedAccount",
-      [alice.address, await b.read.DEFAULT_ADMIN_ROLE()],
+      [alice.address, DEFAULT_ADMIN_ROLE],
     );
   });
 

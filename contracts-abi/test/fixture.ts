@@ -12,19 +12,20 @@ import {
   encodeDeployData,
   getContract,
   type Hex,
-  http,
   type PublicClient,
   parseSignature,
   type TestClient,
   type TransactionReceipt,
   type Transport,
   type WalletClient,
+  zeroHash,
 } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { type AnvilInstance, anvilAccounts, startAnvil } from "../deploy/anvil.ts";
 import { type DeployAllOptions, deployAll } from "../deploy/deploy-all.ts";
 import type { Deployments } from "../deploy/deployments.ts";
+import { gasBufferedHttp } from "../deploy/gas-buffered-transport.ts";
 import {
   buybackBurner,
   diem,
@@ -46,6 +47,8 @@ const allErrors = [
 ].filter((item) => item.type === "error");
 
 export const WAD = 10n ** 18n;
+/** OpenZeppelin's DEFAULT_ADMIN_ROLE (bytes32 zero). */
+export const DEFAULT_ADMIN_ROLE = zeroHash;
 export const USDC = 10n ** 6n;
 export const DAY = 86_400n;
 
@@ -125,7 +128,8 @@ export function useChain(overrides: Partial<DeployAllOptions> = {}): TestChain {
       nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
       rpcUrls: { default: { http: [anvil.url] } },
     });
-    const transport = http(anvil.url);
+    // Gas estimates get a margin, as a wallet would add: see gasBufferedHttp.
+    const transport = gasBufferedHttp(anvil.url);
     const publicClient = createPublicClient({
       chain: localChain,
       transport,

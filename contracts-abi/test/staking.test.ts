@@ -2,7 +2,7 @@ import { emittedBetween, ratePerSecondAt } from "@masque/shared";
 import { parseEventLogs } from "viem";
 import { describe, expect, it } from "vitest";
 import { staking, vvv } from "../generated/index.ts";
-import { type ActorName, DAY, expectRevert, useChain, WAD } from "./fixture.ts";
+import { type ActorName, DAY, DEFAULT_ADMIN_ROLE, expectRevert, useChain, WAD } from "./fixture.ts";
 import { StakingModel } from "./staking-model.ts";
 
 const chain = useChain();
@@ -335,7 +335,7 @@ describe("Staking: wiring and DIEM hooks", () => {
     await expectRevert(
       chain.as("alice").staking.write.setDiem([chain.accounts.alice.address]),
       "AccessControlUnauthorizedAccount",
-      [chain.accounts.alice.address, await s.read.DEFAULT_ADMIN_ROLE()],
+      [chain.accounts.alice.address, DEFAULT_ADMIN_ROLE],
     );
   });
 

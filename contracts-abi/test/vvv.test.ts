@@ -2,7 +2,7 @@ import { cumulativeEmissionAt } from "@masque/shared";
 import { getContract, parseEventLogs, zeroAddress } from "viem";
 import { describe, expect, it } from "vitest";
 import { vvv } from "../generated/index.ts";
-import { DAY, expectRevert, revertOf, signPermit, useChain, WAD } from "./fixture.ts";
+import { DAY, DEFAULT_ADMIN_ROLE, expectRevert, revertOf, signPermit, useChain, WAD } from "./fixture.ts";
 
 const chain = useChain();
 
@@ -27,7 +27,7 @@ describe("VVV", () => {
     await expectRevert(
       chain.as("alice").vvv.write.setMinter([chain.accounts.alice.address]),
       "AccessControlUnauthorizedAccount",
-      [chain.accounts.alice.address, await token.read.DEFAULT_ADMIN_ROLE()],
+      [chain.accounts.alice.address, DEFAULT_ADMIN_ROLE],
     );
   });
 
