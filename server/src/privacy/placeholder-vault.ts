@@ -43,6 +43,11 @@ export class PlaceholderVault {
     return this.#counts.get(type) ?? 0;
   }
 
+  /** How many values the vault holds. */
+  get size(): number {
+    return this.#values.size;
+  }
+
   /** Whether no value was redacted. */
   get isEmpty(): boolean {
     return this.#values.size === 0;

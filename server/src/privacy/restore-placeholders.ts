@@ -18,6 +18,31 @@ const TYPE_WORDS: ReadonlyArray<readonly [PiiType, readonly string[]]> = PII_TYP
   type.toLowerCase().split("_"),
 ]);
 
+/** The vault's issued types, compiled for scanning: built once per text or stream. */
+interface Matcher {
+  vault: PlaceholderVault;
+  /** The vault's size when compiled; a larger vault means recompiling. */
+  size: number;
+  types: Array<{ type: PiiType; words: readonly string[]; count: number }>;
+  /** `starts[c]` is 1 when ASCII code `c` may open a placeholder: `[` or a type's first letter, any case. */
+  starts: Uint8Array;
+}
+
+function compileMatcher(vault: PlaceholderVault): Matcher {
+  const starts = new Uint8Array(128);
+  starts[91] = 1; // "["
+  const types: Matcher["types"] = [];
+  for (const [type, words] of TYPE_WORDS) {
+    const count = vault.countOf(type);
+    if (count === 0) continue;
+    types.push({ type, words, count });
+    const first = (words[0] as string).charCodeAt(0);
+    starts[first] = 1;
+    starts[first - 32] = 1;
+  }
+  return { vault, size: vault.size, types, starts };
+}
+
 type Match = { kind: "none" } | { kind: "pending" } | { kind: "match"; end: number; value: string };
 const NONE: Match = { kind: "none" };
 const PENDING: Match = { kind: "pending" };
@@ -47,28 +72,19 @@ const isDigit = (ch: string | undefined) => ch !== undefined && ch >= "0" && ch 
  * `pending` means the text ends before the answer is known; with `final` the end
  * of text is a boundary, so the answer is always known.
  */
-function matchAt(
-  text: string,
-  start: number,
-  prev: string | undefined,
-  final: boolean,
-  vault: PlaceholderVault,
-): Match {
+function matchAt(text: string, start: number, prev: string | undefined, final: boolean, matcher: Matcher): Match {
   const bracket = text[start] === "[";
   if (!bracket && isWordChar(prev)) return NONE;
   let pending = false;
   let best: Match = NONE;
   const bodyStart = bracket ? start + 1 : start;
   if (bracket && bodyStart >= text.length) return final ? NONE : PENDING;
-  for (const [type, words] of TYPE_WORDS) {
-    const count = vault.countOf(type);
-    if (count === 0) continue;
+  for (const { type, words, count } of matcher.types) {
     const r = matchType(text, bodyStart, words, count, bracket, final);
     if (r.kind === "pending") pending = true;
     else if (r.kind === "match") {
-      const value = vault.valueOf(type, r.index);
-      if (value !== undefined && (best.kind !== "match" || r.end > best.end))
-        best = { kind: "match", end: r.end, value };
+      const value = matcher.vault.valueOf(type, r.index);
+      if (value !== undefined && (best.kind !== "match" || r.end > best.end)) best = { kind: "match", end: r.end, value };
     }
   }
   // Another type could still complete into a longer match, so wait.
@@ -94,7 +110,8 @@ function matchType(
     if (w > 0 && isSeparator(text[j])) j++;
     for (let k = 0; k < word.length; k++, j++) {
       if (j >= n) return endOfText;
-      if ((text[j] as string).toLowerCase() !== word[k]) return { kind: "none" };
+      // ASCII case folding: type names are ASCII, and only an ASCII letter can match one.
+      if ((text.charCodeAt(j) | 32) !== word.charCodeAt(k)) return { kind: "none" };
     }
   }
   if (j >= n) return endOfText;
@@ -123,12 +140,6 @@ function escapeValue(value: string, mode: RestoreEscape): string {
   return mode === "json" ? JSON.stringify(value).slice(1, -1) : value;
 }
 
-function canStartPlaceholder(ch: string): boolean {
-  const c = ch.toLowerCase();
-  return c === "[" || FIRST_LETTERS.has(c);
-}
-const FIRST_LETTERS = new Set(PII_TYPES.map((t) => t[0]?.toLowerCase() ?? ""));
-
 /**
  * Scans `text` from the left, replacing placeholders. Returns the output and how
  * much input it consumed: without `final` it stops at the first position where a
@@ -138,19 +149,20 @@ function scan(
   text: string,
   prev: string | undefined,
   final: boolean,
-  vault: PlaceholderVault,
+  matcher: Matcher,
   mode: RestoreEscape,
 ): { out: string; consumed: number } {
   let out = "";
   let copied = 0;
   let i = 0;
+  const starts = matcher.starts;
   while (i < text.length) {
-    const ch = text[i] as string;
-    if (!canStartPlaceholder(ch)) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || starts[c] === 0) {
       i++;
       continue;
     }
-    const m = matchAt(text, i, i === 0 ? prev : text[i - 1], final, vault);
+    const m = matchAt(text, i, i === 0 ? prev : text[i - 1], final, matcher);
     if (m.kind === "none") {
       i++;
       continue;
@@ -174,7 +186,7 @@ export function restorePlaceholders(
   options: RestoreOptions = {},
 ): string {
   if (vault.isEmpty) return text;
-  return scan(text, undefined, true, vault, options.escape ?? "none").out;
+  return scan(text, undefined, true, compileMatcher(vault), options.escape ?? "none").out;
 }
 
 /**
@@ -189,6 +201,7 @@ export class PlaceholderStreamRestorer {
   readonly #escape: RestoreEscape;
   #held = "";
   #prev: string | undefined;
+  #matcher: Matcher | undefined;
 
   constructor(vault: PlaceholderVault, options: RestoreOptions = {}) {
     this.#vault = vault;
@@ -215,7 +228,10 @@ export class PlaceholderStreamRestorer {
   }
 
   #run(text: string, final: boolean): string {
-    const { out, consumed } = scan(text, this.#prev, final, this.#vault, this.#escape);
+    if (this.#matcher === undefined || this.#matcher.size !== this.#vault.size) {
+      this.#matcher = compileMatcher(this.#vault);
+    }
+    const { out, consumed } = scan(text, this.#prev, final, this.#matcher, this.#escape);
     if (consumed > 0) this.#prev = text[consumed - 1];
     this.#held = text.slice(consumed);
     return out;

@@ -245,8 +245,7 @@ const LINK = `(?:${[...LINKS].filter((w) => w !== "&").join("|")})`;
  * at", "address:" or "ship to" when it holds a number. Each is extended over
  * the unit, city, region, postcode and country parts that follow it.
  */
-export function detectAddresses(text: string): PiiSpan[] {
-  const lowerMode = isLowerCaseText(text);
+export function detectAddresses(text: string, lowerMode = isLowerCaseText(text)): PiiSpan[] {
   const found: Array<{ start: number; end: number }> = [];
   for (const core of streetCores(text, lowerMode)) {
     if (isFalseCore(text.slice(core.start, core.end))) continue;
@@ -362,8 +361,7 @@ function extend(text: string, end: number, lowerMode: boolean): number {
 }
 
 /** A "city" that is really the start of a sentence ("Thanks", "The bus", "Please call"). */
-function isSentence(value: string): boolean {
-  const lex = nameLexicon();
+function isSentence(value: string, lex = nameLexicon()): boolean {
   if (lex.places.has(value.toLowerCase())) return false;
   const parts = value.split(/[\s-]+/).filter(Boolean);
   const first = (parts[0] ?? "").toLowerCase();

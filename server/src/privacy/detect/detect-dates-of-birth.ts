@@ -5,7 +5,7 @@ const MONTHS =
 
 const DATE = `(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.](?:\\d{4}|\\d{2})|\\d{1,2}(?:st|nd|rd|th)?\\.?\\s+(?:of\\s+)?(?:${MONTHS})\\.?,?\\s+\\d{4}|(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4})`;
 
-const HINT = /bor|birth|dob|d\.o\.b|geb|né|nac|nas|föd|fød|synt/i;
+const HINT = /bor|birth|dob|d\.o\.b|geb|né|nac|nas|föd|fød|synt/gi;
 
 /** A birth keyword, a few words at most, then a date. */
 const DOB = new RegExp(
@@ -20,11 +20,19 @@ const DOB = new RegExp(
  */
 export function detectDatesOfBirth(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
-  if (!HINT.test(text)) return spans;
-  for (const m of text.matchAll(DOB)) {
+  let done = 0;
+  // Only look near a birth keyword: the full pattern is costly to try at every position.
+  for (const hint of text.matchAll(HINT)) {
+    if (hint.index < done) continue;
+    const from = Math.max(done, hint.index - 16);
+    const window = text.slice(from, hint.index + 90);
+    DOB.lastIndex = 0;
+    const m = DOB.exec(window);
+    if (!m || m.index > hint.index - from + 4) continue;
     const value = m[1] ?? "";
-    const start = m.index + m[0].length - value.length;
+    const start = from + m.index + m[0].length - value.length;
     spans.push(spanOf(text, "DOB", start, start + value.length));
+    done = start + value.length;
   }
   return spans;
 }

@@ -65,15 +65,49 @@ interface Token {
   sentenceStart: boolean;
 }
 
-const WORD = /\p{L}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*/gu;
+
+const LETTER = /\p{L}/u;
+const LETTER_OR_MARK = /[\p{L}\p{M}]/u;
+
+function isLetterAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return LETTER.test(text[i] as string);
+}
+
+function isLetterOrMarkAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return LETTER_OR_MARK.test(text[i] as string);
+}
+
+/** End of the word starting at `i`: letters and marks, joined by `'`, `’` or `-` ("O'Brien", "Anne-Lotte"). */
+function wordEnd(text: string, i: number): number {
+  const n = text.length;
+  let j = i + 1;
+  for (;;) {
+    while (j < n && isLetterOrMarkAt(text, j)) j++;
+    const c = text.charCodeAt(j);
+    if ((c === 39 || c === 8217 || c === 45) && j + 1 < n && isLetterAt(text, j + 1)) {
+      j += 2;
+      continue;
+    }
+    return j;
+  }
+}
 
 function tokenize(text: string, lowerMode: boolean): Token[] {
   const lex = nameLexicon();
   const tokens: Token[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const word = m[0];
-    const start = m.index;
-    const end = start + word.length;
+  for (let i = 0; i < text.length; ) {
+    if (!isLetterAt(text, i)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    const end = wordEnd(text, i);
+    i = end;
+    const word = text.slice(start, end);
     const lower = word.toLowerCase();
     const cap = word[0] !== lower[0];
     const dot = text[end] === ".";
@@ -214,8 +248,7 @@ function contextBefore(text: string, tokens: readonly Token[], index: number): n
  * everyday words count against. Names found once are then found again
  * wherever they recur in the text.
  */
-export function detectNames(text: string): PiiSpan[] {
-  const lowerMode = isLowerCaseText(text);
+export function detectNames(text: string, lowerMode = isLowerCaseText(text)): PiiSpan[] {
   const tokens = tokenize(text, lowerMode);
   // Right after "my name is", "Dear", "calls me", … a capitalised word is a name even if it is also a word.
   for (let k = 1; k < tokens.length; k++) {

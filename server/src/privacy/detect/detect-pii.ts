@@ -12,6 +12,7 @@ import { detectPhones } from "./detect-phones.ts";
 import { detectSecrets } from "./detect-secrets.ts";
 import { detectUrls } from "./detect-urls.ts";
 import type { Detector, PiiSpan } from "./pii-span.ts";
+import { isLowerCaseText } from "./text-case.ts";
 import { resolveOverlaps } from "./resolve-overlaps.ts";
 
 /** Pattern and checksum detectors: cheap, no word lists. */
@@ -29,8 +30,11 @@ export const STRUCTURED_DETECTORS: readonly Detector[] = [
   detectDatesOfBirth,
 ];
 
-/** Detectors that read words: names and street addresses. */
-export const LANGUAGE_DETECTORS: readonly Detector[] = [detectNames, detectAddresses];
+/** Detectors that read words: names and street addresses (told whether the text is all lower case). */
+export const LANGUAGE_DETECTORS: ReadonlyArray<(text: string, lowerMode: boolean) => PiiSpan[]> = [
+  detectNames,
+  detectAddresses,
+];
 
 /** Options of {@link detectPii}. */
 export interface DetectPiiOptions {
@@ -48,12 +52,14 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): PiiSpan
   if (text.length === 0) return [];
   // Escapes such as `\n` inside JSON or code must not glue words together; same length, so offsets hold.
   const view = text.includes("\\") ? text.replace(/\\[nrt"\\/]/g, "  ") : text;
-  const detectors = options.structuredOnly
-    ? STRUCTURED_DETECTORS
-    : [...STRUCTURED_DETECTORS, ...LANGUAGE_DETECTORS];
+  const found: PiiSpan[][] = STRUCTURED_DETECTORS.map((detect) => detect(view));
+  if (!options.structuredOnly) {
+    const lowerMode = isLowerCaseText(view);
+    for (const detect of LANGUAGE_DETECTORS) found.push(detect(view, lowerMode));
+  }
   const spans: PiiSpan[] = [];
-  for (const detect of detectors) {
-    for (const span of detect(view)) {
+  for (const list of found) {
+    for (const span of list) {
       if (options.types && !options.types.has(span.type)) continue;
       spans.push(view === text ? span : { ...span, value: text.slice(span.start, span.end) });
     }
