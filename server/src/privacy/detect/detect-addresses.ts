@@ -128,13 +128,18 @@ function streetCores(text: string, lowerMode: boolean): Array<{ start: number; e
   const houseNumber = (t: Tok | undefined) =>
     t !== undefined && t.num && t.lower.length <= 7 && !/[:.,$€£/-]/.test(text[t.start - 1] ?? "");
   // "in 2019 Microsoft Park …": a year, not a house number.
+  // "version 2 Beta Street", "chapter 3 Main Road": a number that counts something else.
+  const counted = (t: Tok) =>
+    /\b(?:version|v|chapter|page|step|level|part|gate|platform|terminal|season|episode|week|day|year|grade|class|team|room|floor|no|number)\.?\s+$/i.test(
+      text.slice(Math.max(0, t.start - 12), t.start),
+    );
   const year = (t: Tok) =>
     /^(?:19|20)\d\d$/.test(t.lower) &&
     /\b(?:in|since|by|from|until|of|after|before)\s+$/i.test(text.slice(Math.max(0, t.start - 8), t.start));
 
   for (let i = 0; i < toks.length; i++) {
     const n = toks[i] as Tok;
-    if (!houseNumber(n) || year(n)) continue;
+    if (!houseNumber(n) || year(n) || counted(n)) continue;
     const prev = toks[i - 1];
 
     // U: a unit on its own, "Apt. 5", "Suite 210".
@@ -334,18 +339,23 @@ const SEGMENTS = { normal: segmentPatterns(false), lower: segmentPatterns(true) 
 function extend(text: string, end: number, lowerMode: boolean): number {
   const { unit, post, region, city, crossStreet } = lowerMode ? SEGMENTS.lower : SEGMENTS.normal;
   let pos = end;
+  let afterPostcode = false;
   for (let step = 0; step < 7; step++) {
     SEGMENT_SEP.lastIndex = pos;
     const sep = SEGMENT_SEP.exec(text);
     if (!sep) break;
     const at = pos + sep[0].length;
-    const broken = sep[0].includes("\n") || sep[0].includes(",");
+    // A city may follow a postcode on the same line: "10115 Berlin".
+    const broken: boolean = sep[0].includes("\n") || sep[0].includes(",") || afterPostcode;
+    afterPostcode = false;
     let next = -1;
-    for (const re of broken ? [unit, post, region] : [unit, post, region, crossStreet]) {
+    const segments: RegExp[] = broken ? [unit, post, region] : [unit, post, region, crossStreet];
+    for (const re of segments) {
       re.lastIndex = at;
       const m = re.exec(text);
       if (m) {
         next = at + m[0].length;
+        afterPostcode = re === post;
         break;
       }
     }

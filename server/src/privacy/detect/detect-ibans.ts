@@ -32,11 +32,12 @@ export function ibanValid(iban: string): boolean {
 /** International bank account numbers, any case, grouped or not, with a valid length and mod-97 checksum. */
 export function detectIbans(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
-  for (const m of text.matchAll(CANDIDATE)) {
-    const raw = m[0];
-    // The candidate may run into the next word when groups are space-separated; try shorter ends too.
-    const found = longestValidPrefix(raw);
+  CANDIDATE.lastIndex = 0;
+  for (let m = CANDIDATE.exec(text); m; m = CANDIDATE.exec(text)) {
+    // The candidate may run into the next word or IBAN when groups are space-separated; keep the valid prefix.
+    const found = longestValidPrefix(m[0]);
     if (found > 0) spans.push(spanOf(text, "IBAN", m.index, m.index + found));
+    CANDIDATE.lastIndex = m.index + (found > 0 ? found : 4);
   }
   return spans;
 }

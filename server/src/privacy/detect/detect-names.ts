@@ -63,11 +63,14 @@ interface Token {
   /** `weak`: a capitalised everyday word or place that can only continue a name. */
   kind: "name" | "weak" | "initial" | "particle" | "title" | "suffix" | "other";
   sentenceStart: boolean;
+  /** Also an everyday word ("Fox", "Baker"): not enough alone. */
+  wordish?: boolean;
 }
-
 
 const LETTER = /\p{L}/u;
 const LETTER_OR_MARK = /[\p{L}\p{M}]/u;
+
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
 
 function isLetterAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
@@ -108,15 +111,19 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
     const end = wordEnd(text, i);
     i = end;
     const word = text.slice(start, end);
+    // Letters glued to digits ("GB82WEST1234", "ab12cd") are codes, not words.
+    const glued = isDigitCode(text.charCodeAt(start - 1)) || isDigitCode(text.charCodeAt(end));
     const lower = word.toLowerCase();
     const cap = word[0] !== lower[0];
     const dot = text[end] === ".";
     let kind: Token["kind"] = "other";
     let score = 0;
+    let wordish = false;
     const sentenceStart = tokens.length === 0 || startsSentence(text, start);
     const bare =
       lower.length > 2 && (lower.endsWith("'s") || lower.endsWith("’s")) ? lower.slice(0, -2) : lower;
-    if (word.length === 1 && (cap || lowerMode) && /\p{L}/u.test(word)) kind = "initial";
+    if (glued) kind = "other";
+    else if (word.length === 1 && (cap || lowerMode) && /\p{L}/u.test(word)) kind = "initial";
     else if (TITLES.has(lower) && (cap || lowerMode || dot)) kind = "title";
     else if (PARTICLES.has(lower) && !cap) kind = "particle";
     else if (NAME_SUFFIXES.has(lower) && cap) kind = "suffix";
@@ -125,9 +132,13 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
       const isGiven = (f & WordFlag.given) !== 0;
       const isSurname = (f & WordFlag.surname) !== 0;
       // A name that is also a dictionary word ("Peter", "Baker") is a name only capitalised mid-sentence.
-      const wordName = (f & WordFlag.wordName) !== 0 && (!cap || sentenceStart);
-      const common = (f & (WordFlag.common | WordFlag.ambiguous)) !== 0 || wordName;
+      const isWordName = (f & WordFlag.wordName) !== 0;
+      wordish = isWordName;
+      const wordName = isWordName && (cap ? sentenceStart : !lowerMode);
       const place = (f & WordFlag.place) !== 0;
+      // "Paris", "York": a place that is also a name is ambiguous.
+      const common =
+        (f & (WordFlag.common | WordFlag.ambiguous)) !== 0 || wordName || (place && (isGiven || isSurname));
       if (!cap && !lowerMode && (common || !(isGiven || isSurname))) {
         tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart });
         continue;
@@ -149,6 +160,10 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
       } else if (cap && !common && !allCaps && bare.length >= 2) score = 0.5;
       else if (allCaps && !common && bare.length >= 3) score = 0.3;
       else if (lowerMode && !common && bare.length >= 3 && !ENGLISH_ENDING.test(bare)) score = 0.3;
+      // In lower-case text a name that is also a word ("maria", "baker") is weaker evidence.
+      if (lowerMode && isWordName && !cap && score > 0) score = Math.min(score, isGiven ? 1 : 0.7);
+      // Short all-capital words are mostly acronyms ("NINO", "SQL"), rarely names.
+      if (allCaps && word.length <= 4) score = Math.min(score, 0.3);
       // A capitalised everyday word or place may still continue a name ("Marta Palermo", "Zoe Young").
       if (
         score === 0 &&
@@ -162,7 +177,7 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
       }
       if (score > 0) kind = "name";
     }
-    tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart });
+    tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart, wordish });
   }
   // After a title ("mr. chad farmer", "Dr. Fields") up to two words are a name, whatever else they mean.
   for (let k = 0; k + 1 < tokens.length; k++) {
@@ -358,6 +373,11 @@ function acceptRun(
   const first = run[0] as Token;
   const last = run[run.length - 1] as Token;
   const next = tokens[end + 1];
+  // "New York", "Santa Monica": a place written in two words.
+  const places = nameLexicon().places;
+  const before1 = tokens[from - 1];
+  if (before1 && places.has(`${before1.lower} ${first.lower}`)) return null;
+  if (run.length === 2 && places.has(`${first.lower} ${last.lower}`)) return null;
   if (next && joinable(text, last, next) && NOT_PERSON_AFTER.has(next.lower)) return null;
 
   // "Janka M. Szász": an initial between two capitalised words is a strong sign of a name.
@@ -389,7 +409,7 @@ function acceptRun(
       (context >= 2 && (only.cap || lowerMode)) ||
       (context >= 1 && only.score >= 0.6) ||
       // A known surname, or a word with a surname ending, inside a sentence: "the Sokolov novel".
-      (only.score >= 1.2 && only.cap && !first.sentenceStart);
+      (only.score >= 1.2 && only.cap && !first.sentenceStart && !only.wordish);
   }
   if (!ok) return null;
   // A lone capitalised everyday word opening a sentence is not a name.

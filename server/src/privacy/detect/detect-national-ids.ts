@@ -47,7 +47,12 @@ export function detectSsns(text: string): PiiSpan[] {
  */
 export function detectNationalIds(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
-  const add = (start: number, end: number) => spans.push(spanOf(text, "NATIONAL_ID", start, end));
+  const seen = new Set<number>();
+  const add = (start: number, end: number) => {
+    if (seen.has(start)) return;
+    seen.add(start);
+    spans.push(spanOf(text, "NATIONAL_ID", start, end));
+  };
   for (const m of text.matchAll(LABELLED_ID)) {
     const value = m[1] ?? "";
     const trimmed = value.replace(/[ -]+$/, "");

@@ -12,8 +12,8 @@ import { detectPhones } from "./detect-phones.ts";
 import { detectSecrets } from "./detect-secrets.ts";
 import { detectUrls } from "./detect-urls.ts";
 import type { Detector, PiiSpan } from "./pii-span.ts";
-import { isLowerCaseText } from "./text-case.ts";
 import { resolveOverlaps } from "./resolve-overlaps.ts";
+import { isLowerCaseText } from "./text-case.ts";
 
 /** Pattern and checksum detectors: cheap, no word lists. */
 export const STRUCTURED_DETECTORS: readonly Detector[] = [

@@ -6,9 +6,9 @@ import type { PiiSpan } from "./pii-span.ts";
  * a checksum-validated number beats a generic pattern, which beats a name guess.
  */
 const SPECIFICITY: Record<PiiType, number> = {
+  CRYPTO: 14,
   SECRET: 13,
   URL: 12,
-  CRYPTO: 11,
   IBAN: 10,
   CARD: 9,
   EMAIL: 8,
