@@ -6,6 +6,7 @@ import { authenticate } from "./auth/authenticate.ts";
 import type { ChatDeps } from "./chat/chat-completion.ts";
 import { SignatureStore } from "./chat/signature-store.ts";
 import { notFoundResponse, toErrorResponse } from "./http/error-handler.ts";
+import { accountRoutes, plansRoute } from "./routes/account.ts";
 import { attestationRoutes } from "./routes/attestation.ts";
 import { authRoute } from "./routes/auth.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
@@ -71,6 +72,11 @@ export function createApp(appOptions: AppOptions) {
   });
   app.route("/v1", v1);
   app.route("/api/auth", authRoute(options.db));
+  app.route("/api/plans", plansRoute());
+  const api = new Hono();
+  api.use(authenticate(options.db));
+  api.route("/", accountRoutes(options.db, options.diemCredit));
+  app.route("/api", api);
 
   if (options.webDir) serveWebApp(app, { dir: options.webDir });
 

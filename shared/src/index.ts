@@ -1,3 +1,4 @@
+export * from "./billing/credit-math.ts";
 export * from "./billing/tiers.ts";
 export * from "./errors/index.ts";
 export * from "./models/model-spec.ts";

@@ -475,7 +475,7 @@ describe("errors in OpenAI's shape", () => {
   });
 
   it("404 in the same shape for an unknown route", async () => {
-    const res = await fetch(`${gateway.url}/api/nowhere`);
+    const res = await fetch(`${gateway.url}/v1/nowhere`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(404);
     expect(Object.keys(((await res.json()) as OpenAIErrorBody).error).sort()).toEqual([
       "code",

@@ -1,9 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { TierId } from "@masque/shared";
 import { and, desc, eq, isNull } from "drizzle-orm";
+import { effectiveTier } from "../billing/effective-tier.ts";
 import type { Db } from "../db/open-database.ts";
 import { accounts, apiKeys } from "../db/schema.ts";
-import type { Principal } from "./principal.ts";
+import type { KeyVia, Principal } from "./principal.ts";
 
 const KEY_PREFIX = "msq_";
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -40,6 +41,8 @@ export interface CreateApiKeyOptions {
   label?: string;
   type?: "inference" | "admin";
   expiresAt?: Date;
+  modelPrivacy?: "all" | "private_only";
+  spendLimit?: { usdMicro: number | null; diemMicro: number | null; period: "day" | "month" };
 }
 
 export interface CreateApiKeyResult {
@@ -72,6 +75,10 @@ export function createApiKey(db: Db, options: CreateApiKeyOptions = {}): CreateA
         type: options.type ?? "inference",
         label: options.label ?? null,
         expiresAt: options.expiresAt ?? null,
+        modelPrivacy: options.modelPrivacy ?? "all",
+        spendLimitUsdMicro: options.spendLimit?.usdMicro ?? null,
+        spendLimitDiemMicro: options.spendLimit?.diemMicro ?? null,
+        spendLimitPeriod: options.spendLimit?.period ?? null,
       })
       .run();
     return { id, accountId, key };
@@ -96,7 +103,12 @@ export function findApiKey(db: Db, presented: string, now = new Date()): KeyLook
       type: apiKeys.type,
       expiresAt: apiKeys.expiresAt,
       revokedAt: apiKeys.revokedAt,
+      modelPrivacy: apiKeys.modelPrivacy,
+      spendLimitUsdMicro: apiKeys.spendLimitUsdMicro,
+      spendLimitDiemMicro: apiKeys.spendLimitDiemMicro,
+      spendLimitPeriod: apiKeys.spendLimitPeriod,
       tier: accounts.tier,
+      paidUntil: accounts.paidUntil,
     })
     .from(apiKeys)
     .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
@@ -107,18 +119,22 @@ export function findApiKey(db: Db, presented: string, now = new Date()): KeyLook
   }
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt && row.expiresAt <= now) return { ok: false, reason: "expired" };
+  const via: KeyVia = { kind: "key", keyId: row.id, keyType: row.type, modelPrivacy: row.modelPrivacy };
+  if (row.spendLimitPeriod) {
+    via.spendLimit = {
+      usdMicro: row.spendLimitUsdMicro,
+      diemMicro: row.spendLimitDiemMicro,
+      period: row.spendLimitPeriod,
+    };
+  }
   return {
     ok: true,
-    principal: {
-      accountId: row.accountId,
-      tier: row.tier,
-      via: { kind: "key", keyId: row.id, keyType: row.type },
-    },
+    principal: { accountId: row.accountId, tier: effectiveTier(row.tier, row.paidUntil, now), via },
   };
 }
 
-/** Lists keys without their secrets, newest first. */
-export function listApiKeys(db: Db) {
+/** Lists keys without their secrets, newest first: one account's, or all (the operator's CLI). */
+export function listApiKeys(db: Db, accountId?: string) {
   return db
     .select({
       id: apiKeys.id,
@@ -127,22 +143,33 @@ export function listApiKeys(db: Db) {
       type: apiKeys.type,
       label: apiKeys.label,
       tier: accounts.tier,
+      modelPrivacy: apiKeys.modelPrivacy,
+      spendLimitUsdMicro: apiKeys.spendLimitUsdMicro,
+      spendLimitDiemMicro: apiKeys.spendLimitDiemMicro,
+      spendLimitPeriod: apiKeys.spendLimitPeriod,
       createdAt: apiKeys.createdAt,
       expiresAt: apiKeys.expiresAt,
       revokedAt: apiKeys.revokedAt,
     })
     .from(apiKeys)
     .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
+    .where(accountId === undefined ? undefined : eq(apiKeys.accountId, accountId))
     .orderBy(desc(apiKeys.createdAt))
     .all();
 }
 
-/** Revokes a key; returns false when no live key has that id. */
-export function revokeApiKey(db: Db, id: string, now = new Date()): boolean {
+/** Revokes a key (of one account, when given); returns false when no such live key exists. */
+export function revokeApiKey(db: Db, id: string, accountId?: string, now = new Date()): boolean {
   const result = db
     .update(apiKeys)
     .set({ revokedAt: now })
-    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .where(
+      and(
+        eq(apiKeys.id, id),
+        isNull(apiKeys.revokedAt),
+        accountId === undefined ? undefined : eq(apiKeys.accountId, accountId),
+      ),
+    )
     .run();
   return result.changes > 0;
 }

@@ -5,7 +5,18 @@ import { tiers } from "@masque/shared";
 export interface Principal {
   accountId: string;
   tier: TierId;
-  via: { kind: "key"; keyId: string; keyType: "inference" | "admin" } | { kind: "session" };
+  via: KeyVia | { kind: "session" };
+}
+
+/** A caller that authenticated with an API key, and the key's own restrictions. */
+export interface KeyVia {
+  kind: "key";
+  keyId: string;
+  keyType: "inference" | "admin";
+  /** `private_only`: only `tee` and `local` models. */
+  modelPrivacy: "all" | "private_only";
+  /** Micro-USD per day or month; absent when the key has no limit. */
+  spendLimit?: { usdMicro: number | null; diemMicro: number | null; period: "day" | "month" };
 }
 
 /** Where usage is attributed: the key's id, or `app` for the web app. */

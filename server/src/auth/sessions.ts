@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt } from "drizzle-orm";
+import { effectiveTier } from "../billing/effective-tier.ts";
 import type { Db } from "../db/open-database.ts";
 import { accounts, sessions } from "../db/schema.ts";
 import { newId } from "./api-keys.ts";
@@ -49,12 +50,18 @@ export function createSession(
 /** The principal behind a live session token, if any. */
 export function findSession(db: Db, token: string, now = new Date()): Principal | undefined {
   const row = db
-    .select({ accountId: sessions.accountId, tier: accounts.tier })
+    .select({ accountId: sessions.accountId, tier: accounts.tier, paidUntil: accounts.paidUntil })
     .from(sessions)
     .innerJoin(accounts, eq(accounts.id, sessions.accountId))
     .where(and(eq(sessions.tokenHash, sha256(token)), gt(sessions.expiresAt, now)))
     .get();
-  return row && { accountId: row.accountId, tier: row.tier, via: { kind: "session" } };
+  return (
+    row && {
+      accountId: row.accountId,
+      tier: effectiveTier(row.tier, row.paidUntil, now),
+      via: { kind: "session" },
+    }
+  );
 }
 
 /** Ends a session. */

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { type ChatCompletionRequest, MasqueError, UpstreamError } from "@masque/shared";
+import { type ChatCompletionRequest, MasqueError, MICRO_USD, UpstreamError } from "@masque/shared";
 import type { TeeAttestations } from "../attestation/tee-attestations.ts";
 import type { ResponseSignatureResult } from "../attestation/verify-response-signature.ts";
 import { type Principal, rateLimitBucket } from "../auth/principal.ts";
+import { type DiemCreditSource, noDiemCredit } from "../billing/diem-credit.ts";
+import { openMeter, toUsd } from "../billing/request-meter.ts";
 import type { Db } from "../db/open-database.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -18,6 +20,8 @@ import type { SignatureStore } from "./signature-store.ts";
 
 export interface ChatDeps {
   db: Db;
+  /** Today's DIEM credit per account; none when no chain is configured. */
+  diemCredit?: DiemCreditSource;
   catalog: ModelCatalog;
   adapters: AdapterRegistry;
   /** Present when any TEE model is configured. */
@@ -64,6 +68,13 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const estimate = estimateTokens(request.messages, maxTokens);
   const { bucket, limit } = rateLimitBucket(principal);
   const limits = deps.rateLimiter.admit(bucket, limit, estimate);
+  const meter = await openMeter({
+    db: deps.db,
+    principal,
+    request,
+    candidates,
+    diemCredit: deps.diemCredit ?? noDiemCredit,
+  });
 
   const abort = new AbortController();
   const onClientAbort = () => abort.abort(clientSignal.reason);
@@ -98,6 +109,9 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
         : await adapter.complete(upstreamBody, options);
       return { upstreamBody, answer };
     });
+  } catch (err) {
+    meter.abandon();
+    throw err;
   } finally {
     if (!stream) clientSignal.removeEventListener("abort", onClientAbort);
   }
@@ -107,10 +121,11 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const headers: Record<string, string> = { ...limits.headers, "x-masque-privacy": privacyHeader(model) };
   const signingAddress = model.privacy === "tee" ? deps.attestations?.signingAddress(model.id) : undefined;
   if (signingAddress) headers["x-masque-signing-address"] = signingAddress;
-  const settle = (usage: TokenUsage) => {
+  const settle = (usage: TokenUsage): number => {
     clientSignal.removeEventListener("abort", onClientAbort);
     deps.rateLimiter.charge(bucket, usage.promptTokens + usage.completionTokens);
     recordUsage(deps.db, principal, model.id, usage);
+    const costMicro = meter.finish(model, usage);
     deps.logger.info(
       {
         requestId: call.requestId,
@@ -120,20 +135,29 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
         stream,
         promptTokens: usage.promptTokens,
         completionTokens: usage.completionTokens,
+        costMicro,
         ms: Math.round(performance.now() - started),
         aborted: clientSignal.aborted,
       },
       "chat completion",
     );
+    return costMicro;
   };
 
   if (!isStream(answer)) {
     const usage = completionUsage(answer, upstreamBody);
-    settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
+    const cost = settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
     if (deps.signatures.get(id)?.result.ok) headers["x-masque-signature"] = "verified";
-    return { stream: false, body: { ...answer, id, model: model.id, usage }, headers };
+    Object.assign(headers, meter.balanceHeaders(), { "x-masque-cost-usd": toUsd(cost) });
+    return {
+      stream: false,
+      body: { ...answer, id, model: model.id, usage: { ...usage, cost_usd: cost / MICRO_USD } },
+      headers,
+    };
   }
 
+  // A stream's cost is known only at its end: it travels in the usage chunk.
+  Object.assign(headers, meter.balanceHeaders());
   const body = relayStream(answer, {
     id,
     model,
@@ -193,7 +217,7 @@ interface RelayOptions {
   upstreamBody: UpstreamChatBody;
   includeUsage: boolean;
   abort: AbortController;
-  settle: (usage: TokenUsage) => void;
+  settle: (usage: TokenUsage) => number;
   logger: Logger;
 }
 

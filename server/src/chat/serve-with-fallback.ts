@@ -26,6 +26,13 @@ function refusal(
       { param: "model" },
     );
   }
+  if (principal.via.kind === "key" && principal.via.modelPrivacy === "private_only" && model.privacy === "anonymized") {
+    return new PermissionDeniedError(
+      `This key may use private models only (TEE and local); '${model.id}' is a third-party model.`,
+      "model_privacy_restricted",
+      { param: "model" },
+    );
+  }
   if (request.tools?.length && !model.capabilities.functionCalling) {
     return new InvalidRequestError(`The model '${model.id}' does not support tools.`, {
       code: "tools_not_supported",

@@ -1,8 +1,11 @@
 import { parseArgs } from "node:util";
-import { type TierId, tierIds } from "@masque/shared";
+import { MICRO_USD, type TierId, tierIds } from "@masque/shared";
+import { eq } from "drizzle-orm";
 import { createApiKey, listApiKeys, revokeApiKey } from "../auth/api-keys.ts";
+import { grantUsd } from "../billing/grant-credit.ts";
 import { loadConfigOrExit } from "../config/env.ts";
 import { openDatabase } from "../db/open-database.ts";
+import { accounts } from "../db/schema.ts";
 
 /**
  * The operator CLI (`pnpm masque …`), against the same MASQUE_DATA_DIR as the
@@ -10,8 +13,10 @@ import { openDatabase } from "../db/open-database.ts";
  */
 const usage = `Usage:
   pnpm masque keys create [--tier ${tierIds.join("|")}] [--label LABEL] [--admin] [--expires-days N]
+                          [--balance-usd N] [--private-only]
   pnpm masque keys list
-  pnpm masque keys revoke <key-id>`;
+  pnpm masque keys revoke <key-id>
+  pnpm masque credits grant <account-id|key-id> <usd>`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${usage}\n`);
@@ -19,10 +24,35 @@ function fail(message: string): never {
 }
 
 const [group, command, ...rest] = process.argv.slice(2);
-if (group !== "keys" || !command)
-  fail(group ? `Unknown command '${[group, command].join(" ")}'.` : "No command.");
+if (!group || !command) fail("No command.");
 
 const config = loadConfigOrExit();
+
+/** Parses a positive dollar amount into micro-USD, or fails naming the argument. */
+function microUsd(value: string | undefined, name: string): number {
+  const n = Number(value);
+  if (!value || !Number.isFinite(n) || n <= 0) fail(`${name} must be a positive amount of US dollars.`);
+  return Math.round(n * MICRO_USD);
+}
+
+if (group === "credits") {
+  if (command !== "grant") fail(`Unknown command 'credits ${command}'.`);
+  const [target, amount] = rest;
+  if (!target) fail("Name the account or key to credit.");
+  const micro = microUsd(amount, "<usd>");
+  const db = openDatabase(config.dataDir);
+  const accountId = target.startsWith("key_")
+    ? listApiKeys(db).find((k) => k.id === target)?.accountId
+    : target;
+  if (!accountId || !db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).get()) {
+    process.stderr.write(`No account or key ${target}.\n`);
+    process.exit(1);
+  }
+  grantUsd(db, accountId, micro);
+  process.stdout.write(`Granted $${micro / MICRO_USD} to ${accountId}\n`);
+  process.exit(0);
+}
+if (group !== "keys") fail(`Unknown command '${group} ${command}'.`);
 
 switch (command) {
   case "create": {
@@ -33,8 +63,12 @@ switch (command) {
         label: { type: "string" },
         admin: { type: "boolean", default: false },
         "expires-days": { type: "string" },
+        "balance-usd": { type: "string" },
+        "private-only": { type: "boolean", default: false },
       },
     });
+    const balance =
+      values["balance-usd"] === undefined ? undefined : microUsd(values["balance-usd"], "--balance-usd");
     if (!tierIds.includes(values.tier as TierId)) fail(`--tier must be one of ${tierIds.join(", ")}.`);
     const days = values["expires-days"] === undefined ? undefined : Number(values["expires-days"]);
     if (days !== undefined && !(Number.isFinite(days) && days > 0))
@@ -45,7 +79,9 @@ switch (command) {
       label: values.label,
       type: values.admin ? "admin" : "inference",
       expiresAt: days === undefined ? undefined : new Date(Date.now() + days * 86_400_000),
+      modelPrivacy: values["private-only"] ? "private_only" : "all",
     });
+    if (balance !== undefined) grantUsd(db, created.accountId, balance);
     process.stderr.write(
       `Created key ${created.id} for account ${created.accountId} (tier ${values.tier}).\n`,
     );

@@ -16,6 +16,10 @@ export const accounts = sqliteTable("accounts", {
     .default("free"),
   /** SHA-256 of an anonymous browser's random device secret, hex. */
   deviceSecretHash: text("device_secret_hash").unique(),
+  /** The wallet linked by Sign-In with Ethereum, lower-case hex. */
+  walletAddress: text("wallet_address").unique(),
+  /** End of the paid period; a paid tier lapses to free after it. Null: set by the operator, no expiry. */
+  paidUntil: integer("paid_until", { mode: "timestamp_ms" }),
   createdAt: createdAt(),
 });
 
@@ -48,6 +52,14 @@ export const apiKeys = sqliteTable(
       .notNull()
       .default("inference"),
     label: text("label"),
+    /** `private_only`: only `tee` and `local` models. */
+    modelPrivacy: text("model_privacy", { enum: ["all", "private_only"] })
+      .notNull()
+      .default("all"),
+    /** Spend limits in micro-USD per `spendLimitPeriod`; null means none. */
+    spendLimitUsdMicro: integer("spend_limit_usd_micro"),
+    spendLimitDiemMicro: integer("spend_limit_diem_micro"),
+    spendLimitPeriod: text("spend_limit_period", { enum: ["day", "month"] }),
     createdAt: createdAt(),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
@@ -72,4 +84,79 @@ export const usageCounters = sqliteTable(
     completionTokens: integer("completion_tokens").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.source, t.day, t.model] })],
+);
+
+/**
+ * The double-entry ledger, in integer micro-USD. Every transaction's entries
+ * sum to zero; `ledger_balances` is kept in the same database transaction.
+ * Books: `acct:<id>:usd`, `acct:<id>:plan:<YYYY-MM>`, `acct:<id>:diem:<YYYY-MM-DD>`
+ * (never below zero), `hold:<reservation>`, and the system's `issuance:*` and
+ * `revenue:*` books.
+ */
+export const ledgerTransactions = sqliteTable("ledger_transactions", {
+  id: text("id").primaryKey(),
+  kind: text("kind").notNull(),
+  accountId: text("account_id").references(() => accounts.id),
+  /** Makes a payment or grant apply once, however often it is delivered. */
+  idempotencyKey: text("idempotency_key").unique(),
+  createdAt: createdAt(),
+});
+
+export const ledgerEntries = sqliteTable(
+  "ledger_entries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    transactionId: text("transaction_id")
+      .notNull()
+      .references(() => ledgerTransactions.id),
+    book: text("book").notNull(),
+    amount: integer("amount").notNull(),
+  },
+  (t) => [index("ledger_entries_book_idx").on(t.book), index("ledger_entries_txn_idx").on(t.transactionId)],
+);
+
+export const ledgerBalances = sqliteTable("ledger_balances", {
+  book: text("book").primaryKey(),
+  balance: integer("balance").notNull().default(0),
+});
+
+/** Credit held for a request in flight, settled to the actual cost when it ends. */
+export const reservations = sqliteTable(
+  "reservations",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    keyId: text("key_id"),
+    model: text("model").notNull(),
+    status: text("status", { enum: ["held", "settled", "released"] }).notNull(),
+    /** Per bucket: what was held, and (once settled) what was charged, in micro-USD. */
+    heldDiem: integer("held_diem").notNull(),
+    heldPlan: integer("held_plan").notNull(),
+    heldUsd: integer("held_usd").notNull(),
+    chargedDiem: integer("charged_diem"),
+    chargedPlan: integer("charged_plan"),
+    chargedUsd: integer("charged_usd"),
+    /** The books the holds came from (today's DIEM book, this month's plan book). */
+    diemBook: text("diem_book").notNull(),
+    planBook: text("plan_book").notNull(),
+    createdAt: createdAt(),
+    settledAt: integer("settled_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("reservations_key_idx").on(t.keyId, t.createdAt), index("reservations_account_idx").on(t.accountId)],
+);
+
+/** Credit granted per account and period (a UTC day of DIEM credit, a month of plan credit). */
+export const creditGrants = sqliteTable(
+  "credit_grants",
+  {
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    kind: text("kind", { enum: ["diem", "plan"] }).notNull(),
+    period: text("period").notNull(),
+    grantedMicro: integer("granted_micro").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.kind, t.period] })],
 );

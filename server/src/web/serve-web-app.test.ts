@@ -48,7 +48,7 @@ describe("serving the web app", () => {
     expect(res.status).toBe(401);
     expect(res.headers.get("content-type")).toMatch(/json/);
     const api = await app.request("/api/nothing-here");
-    expect(api.status).toBe(404);
+    expect(api.status).toBe(401);
     expect(api.headers.get("content-type")).toMatch(/json/);
   });
 });

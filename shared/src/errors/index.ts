@@ -1,3 +1,4 @@
+export * from "./billing-errors.ts";
 export * from "./masque-error.ts";
 export * from "./request-errors.ts";
 export * from "./upstream-errors.ts";

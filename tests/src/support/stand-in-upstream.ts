@@ -21,6 +21,7 @@ export interface RecordedRequest {
  * - `slow`: streams one token every 50 ms for a minute (for client aborts).
  * - `status-500`, `status-400`, `status-401`: fail with that status.
  * - `hang`: never answers.
+ * - `delay`: answers like `echo`, after 3 s.
  * - `malformed`: a stream whose second event is not JSON.
  * - `reset`: a stream cut off without `[DONE]` mid-way (socket destroyed).
  * `POST /v1/messages` speaks Anthropic's Messages API for `echo` and `tool`.
@@ -99,6 +100,7 @@ export class StandInUpstream {
       });
     }
     if (model === "hang") return; // never answers
+    if (model === "delay") await new Promise((r) => setTimeout(r, 3000));
     const messages = (body.messages as Array<{ role: string; content: unknown }>) ?? [];
     const lastUser = [...messages].reverse().find((m) => m.role === "user");
     const userText =

@@ -1,0 +1,118 @@
+import {
+  type ChatCompletionRequest,
+  costMicroUsd,
+  DailyPromptLimitError,
+  MICRO_USD,
+  tiers,
+} from "@masque/shared";
+import { and, eq, sql } from "drizzle-orm";
+import type { Principal } from "../auth/principal.ts";
+import type { Db } from "../db/open-database.ts";
+import { usageCounters } from "../db/schema.ts";
+import type { CatalogModel } from "../routing/model-catalog.ts";
+import type { TokenUsage } from "../usage/record-usage.ts";
+import type { DiemCreditSource } from "./diem-credit.ts";
+import { availableCredit, type Reservation, release, reserve, settle } from "./meter.ts";
+import { nextUtcMidnight, utcDay } from "./periods.ts";
+
+/** Completion budget assumed when a client sets no max_tokens (the hold, not a cap on the answer). */
+export const DEFAULT_COMPLETION_BUDGET = 4096;
+
+/** One request's metering: a hold before the provider is called, a charge when it ends. */
+export interface RequestMeter {
+  /** Charges a finished request for what it used and returns the cost in micro-USD. */
+  finish(model: CatalogModel, usage: TokenUsage): number;
+  /** Returns the whole hold: nothing was delivered. */
+  abandon(): void;
+  /** Balance headers for the client, in USD. */
+  balanceHeaders(): Record<string, string>;
+}
+
+export interface OpenMeterOptions {
+  db: Db;
+  principal: Principal;
+  request: ChatCompletionRequest;
+  /** Every model that may serve; the hold covers the dearest. */
+  candidates: CatalogModel[];
+  diemCredit: DiemCreditSource;
+  now?: Date;
+}
+
+/**
+ * Meters one chat request: enforces the app's daily prompt allowance, then
+ * holds the worst-case cost (prompt estimate plus the completion budget at the
+ * dearest candidate's price) before anything is sent. Free models are never
+ * held or charged.
+ */
+export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
+  const now = o.now ?? new Date();
+  const { principal, db } = o;
+  checkDailyPrompts(db, principal, now);
+
+  const promptEstimate = Math.ceil(JSON.stringify(o.request.messages).length / 3);
+  const completionBudget =
+    o.request.max_completion_tokens ?? o.request.max_tokens ?? DEFAULT_COMPLETION_BUDGET;
+  const maxCost = Math.max(
+    ...o.candidates.map((m) => costMicroUsd(promptEstimate, completionBudget, m.pricing)),
+  );
+  let reservation: Reservation | undefined;
+  if (maxCost > 0) {
+    const credit = await o.diemCredit.creditFor(principal.accountId, now);
+    reservation = reserve(db, {
+      principal,
+      model: o.request.model,
+      maxCostMicro: maxCost,
+      diemCreditMicro: credit.micro,
+      now,
+    });
+  }
+  let settled = false;
+  return {
+    finish(model, usage) {
+      const cost = costMicroUsd(usage.promptTokens, usage.completionTokens, model.pricing);
+      if (reservation && !settled) {
+        settled = true;
+        const charged = settle(db, reservation, cost);
+        return charged.diem + charged.plan + charged.usd;
+      }
+      return 0;
+    },
+    abandon() {
+      if (reservation && !settled) {
+        settled = true;
+        release(db, reservation);
+      }
+    },
+    balanceHeaders() {
+      const credit = availableCredit(db, principal.accountId, new Date());
+      return {
+        "x-masque-balance-usd": toUsd(credit.usd + credit.plan),
+        "x-masque-balance-diem": toUsd(credit.diem),
+      };
+    },
+  };
+}
+
+/** USD as a decimal string for headers, e.g. `0.001234`. */
+export function toUsd(micro: number): string {
+  return (micro / MICRO_USD).toFixed(6);
+}
+
+/** The web app's daily prompt allowance (Free); API keys are limited by credit and rate instead. */
+function checkDailyPrompts(db: Db, principal: Principal, now: Date): void {
+  const limit = tiers[principal.tier].dailyAppPrompts;
+  if (principal.via.kind !== "session" || limit === null) return;
+  const used =
+    db
+      .select({ n: sql<number>`coalesce(sum(${usageCounters.requests}), 0)` })
+      .from(usageCounters)
+      .where(
+        and(
+          eq(usageCounters.accountId, principal.accountId),
+          eq(usageCounters.source, "app"),
+          eq(usageCounters.day, utcDay(now)),
+        ),
+      )
+      .get()?.n ?? 0;
+  if (used >= limit) throw new DailyPromptLimitError(limit, nextUtcMidnight(now));
+}
