@@ -112,21 +112,23 @@ function recurringValues(found: readonly PiiSpan[][]): Map<string, PiiType> {
 function addRecurrences(text: string, spans: PiiSpan[], recurring: Map<string, PiiType>): PiiSpan[] {
   if (recurring.size === 0) return spans;
   const lower = text.toLowerCase();
-  const extra: PiiSpan[] = [];
+  if (lower.length !== text.length) return spans;
+  let out = spans;
   for (const [value, type] of recurring) {
-    let from = 0;
-    for (;;) {
-      const at = lower.indexOf(value, from);
-      if (at < 0) break;
-      from = at + value.length;
+    for (let at = lower.indexOf(value); at >= 0; at = lower.indexOf(value, at + value.length)) {
       const end = at + value.length;
       if (/[\p{L}\p{N}_]/u.test(text[at - 1] ?? "") || /[\p{L}\p{N}_]/u.test(text[end] ?? "")) continue;
-      if (spans.some((s) => s.start < end && at < s.end) || extra.some((s) => s.start < end && at < s.end))
-        continue;
-      extra.push({ type, start: at, end, value: text.slice(at, end) });
+      const overlapping = out.filter((s) => s.start < end && at < s.end);
+      // A recurrence replaces shorter detections inside it ("amara" within "amara okonkwo"), never longer ones.
+      if (overlapping.some((s) => s.start < at || s.end > end)) continue;
+      if (overlapping.length === 1 && overlapping[0]?.start === at && overlapping[0]?.end === end) continue;
+      out = [
+        ...out.filter((s) => !overlapping.includes(s)),
+        { type, start: at, end, value: text.slice(at, end) },
+      ];
     }
   }
-  return extra.length === 0 ? spans : [...spans, ...extra].sort((a, b) => a.start - b.start);
+  return out === spans ? spans : out.sort((a, b) => a.start - b.start);
 }
 
 function applySpans(slot: Slot, spans: readonly PiiSpan[], vault: PlaceholderVault): string {

@@ -72,7 +72,13 @@ const isDigit = (ch: string | undefined) => ch !== undefined && ch >= "0" && ch 
  * `pending` means the text ends before the answer is known; with `final` the end
  * of text is a boundary, so the answer is always known.
  */
-function matchAt(text: string, start: number, prev: string | undefined, final: boolean, matcher: Matcher): Match {
+function matchAt(
+  text: string,
+  start: number,
+  prev: string | undefined,
+  final: boolean,
+  matcher: Matcher,
+): Match {
   const bracket = text[start] === "[";
   if (!bracket && isWordChar(prev)) return NONE;
   let pending = false;
@@ -84,7 +90,8 @@ function matchAt(text: string, start: number, prev: string | undefined, final: b
     if (r.kind === "pending") pending = true;
     else if (r.kind === "match") {
       const value = matcher.vault.valueOf(type, r.index);
-      if (value !== undefined && (best.kind !== "match" || r.end > best.end)) best = { kind: "match", end: r.end, value };
+      if (value !== undefined && (best.kind !== "match" || r.end > best.end))
+        best = { kind: "match", end: r.end, value };
     }
   }
   // Another type could still complete into a longer match, so wait.

@@ -126,13 +126,13 @@ function streetCores(text: string, lowerMode: boolean): Array<{ start: number; e
     (t.cap || lowerMode) &&
     MORPHEMES.some((m) => t.lower.length > m.length + 1 && t.lower.endsWith(m));
   const houseNumber = (t: Tok | undefined) =>
-    t !== undefined && t.num && t.lower.length <= 7 && !/[:.,$€£/-]/.test(text[t.start - 1] ?? "");
-  // "in 2019 Microsoft Park …": a year, not a house number.
+    t?.num === true && t.lower.length <= 7 && !/[:.,$€£/-]/.test(text[t.start - 1] ?? "");
   // "version 2 Beta Street", "chapter 3 Main Road": a number that counts something else.
   const counted = (t: Tok) =>
     /\b(?:version|v|chapter|page|step|level|part|gate|platform|terminal|season|episode|week|day|year|grade|class|team|room|floor|no|number)\.?\s+$/i.test(
       text.slice(Math.max(0, t.start - 12), t.start),
     );
+  // "in 2019 Microsoft Park …": a year, not a house number.
   const year = (t: Tok) =>
     /^(?:19|20)\d\d$/.test(t.lower) &&
     /\b(?:in|since|by|from|until|of|after|before)\s+$/i.test(text.slice(Math.max(0, t.start - 8), t.start));
