@@ -337,6 +337,107 @@ describe.skipIf(!hasShared("models/stories260K.gguf"))("the chat app in a browse
     );
   });
 
+  it("renders tables, math and highlighted code with a copy button under the CSP; characters; rename, pin and archive", async () => {
+    const answer = [
+      "| Planet | Moons |",
+      "|---|---|",
+      "| Mars | 2 |",
+      "",
+      "Euler: $e^{i\\pi}+1=0$",
+      "",
+      "$$\\int_0^1 x\\,dx = \\tfrac12$$",
+      "",
+      "```python",
+      "def hello():",
+      '    return "world"',
+      "```",
+    ].join("\n");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "masque-import-")), "sampler.json");
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        format: "masque-history",
+        version: 1,
+        exportedAt: new Date().toISOString(),
+        presets: [],
+        conversations: [
+          {
+            id: "sampler",
+            title: "Markdown sampler",
+            createdAt: 1,
+            updatedAt: 2,
+            pinned: false,
+            archived: false,
+            systemPrompt: "",
+            tree: {
+              selected: {},
+              messages: {
+                q: { id: "q", parentId: null, role: "user", content: "Show me everything", createdAt: 1 },
+                a: {
+                  id: "a",
+                  parentId: "q",
+                  role: "assistant",
+                  content: answer,
+                  createdAt: 2,
+                  status: "done",
+                  model: "frontier-gpt",
+                  meta: { privacy: "anonymized", redactions: { email: 2 } },
+                },
+              },
+            },
+          },
+        ],
+      }),
+    );
+    await inBrowser("chat-markdown", async ({ page, context }) => {
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: masque.url });
+      await page.getByRole("button", { name: "Privacy & data" }).click();
+      await page.getByLabel("Import (Masque JSON or ChatGPT conversations.json)").setInputFiles(file);
+      await page.getByText("Imported 1 conversation.").waitFor();
+      await page.getByRole("button", { name: "Close" }).click();
+      await page.getByRole("button", { name: "Markdown sampler", exact: true }).click();
+
+      const md = page.locator(".message.assistant .markdown");
+      await md.locator("table td", { hasText: "Mars" }).waitFor();
+      await expect.poll(() => md.locator(".katex").count()).toBe(2);
+      await md.locator("code .hljs-keyword", { hasText: "def" }).waitFor();
+      await md.getByRole("button", { name: "Copy code" }).click();
+      await expect
+        .poll(() => page.evaluate("navigator.clipboard.readText()"))
+        .toBe('def hello():\n    return "world"');
+
+      await page.getByRole("button", { name: /^Privacy: Anonymized/ }).click();
+      await page.getByText("Redacted before it left: 2 email.").waitFor();
+      await page.screenshot({ path: path.join(repoRoot, "tests/.artifacts/chat-markdown-rendered.png") });
+
+      const options = () => page.getByRole("button", { name: /^Options for / });
+      await options().click();
+      await page.getByRole("button", { name: "Rename" }).click();
+      await page.getByRole("textbox", { name: "New title" }).fill("Renamed sampler");
+      await page.getByRole("button", { name: "Save", exact: true }).click();
+      await page.getByRole("heading", { name: "Renamed sampler" }).waitFor();
+      await options().click();
+      await page.getByRole("button", { name: "Pin", exact: true }).click();
+      await page.getByRole("heading", { name: "Pinned" }).waitFor();
+      await options().click();
+      await page.getByRole("button", { name: "Archive", exact: true }).click();
+      await page.getByRole("button", { name: "Show archived (1)" }).click();
+      await page.getByRole("button", { name: "Options for Renamed sampler" }).click();
+      await page.getByRole("button", { name: "Unarchive" }).waitFor();
+
+      await page.getByRole("button", { name: "Characters" }).click();
+      await page.getByRole("button", { name: "New character" }).click();
+      await page.getByLabel("Name", { exact: true }).fill("Pirate");
+      await page.getByLabel("System prompt").fill("Talk like a pirate.");
+      await page.getByRole("button", { name: "Save character" }).click();
+      await page.getByRole("button", { name: "Start a chat with Pirate" }).click();
+      await page.getByRole("heading", { name: "New chat · Pirate" }).waitFor();
+      await page.getByRole("button", { name: "Chat settings" }).click();
+      expect(await page.getByLabel("System prompt").inputValue()).toBe("Talk like a pirate.");
+      await page.getByRole("button", { name: "Cancel" }).click();
+    });
+  });
+
   it("keeps the chat route's initial JavaScript within 250 KB gzip", () => {
     const chat = routeSizes(webDir).find((r) => r.route === "chat");
     expect(chat?.js.gzip).toBeGreaterThan(10_000);

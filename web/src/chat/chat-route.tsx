@@ -69,8 +69,9 @@ function Chat() {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
         e.preventDefault();
         setDialog("search");
-      } else if (e.key === "Escape" && conversation && !document.querySelector("dialog[open]")) {
-        controller.stop(conversation.id);
+      } else if (e.key === "Escape" && !document.querySelector("dialog[open]")) {
+        if (conversation && controller.isGenerating(conversation.id)) controller.stop(conversation.id);
+        else setSidebarOpen(false);
       }
     };
     document.addEventListener("keydown", onKey);
