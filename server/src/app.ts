@@ -8,7 +8,7 @@ import { SignatureStore } from "./chat/signature-store.ts";
 import { notFoundResponse, toErrorResponse } from "./http/error-handler.ts";
 import { accountRoutes, plansRoute } from "./routes/account.ts";
 import { attestationRoutes } from "./routes/attestation.ts";
-import { authRoute } from "./routes/auth.ts";
+import { authRoute, type SiweSettings } from "./routes/auth.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { modelsRoute } from "./routes/models.ts";
 import { createAdapterRegistry } from "./routing/adapter-for.ts";
@@ -20,6 +20,8 @@ export interface AppOptions extends Omit<ChatDeps, "adapters" | "signatures"> {
   maxBodyBytes: number;
   /** Serve the built web app from here, when it exists. */
   webDir?: string;
+  /** Sign-In with Ethereum: our origin and chain (defaults: localhost, 31337, EOAs only). */
+  siwe?: SiweSettings;
 }
 
 /**
@@ -71,7 +73,10 @@ export function createApp(appOptions: AppOptions) {
     throw new MethodNotAllowedError(c.req.method, "/v1/chat/completions");
   });
   app.route("/v1", v1);
-  app.route("/api/auth", authRoute(options.db));
+  app.route(
+    "/api/auth",
+    authRoute(options.db, options.siwe ?? { publicUrl: "http://127.0.0.1:8080", chainId: 31337 }),
+  );
   app.route("/api/plans", plansRoute());
   const api = new Hono();
   api.use(authenticate(options.db));

@@ -1,4 +1,5 @@
 import { serve } from "@hono/node-server";
+import { createPublicClient, http } from "viem";
 import { createApp } from "./app.ts";
 import { TeeAttestations } from "./attestation/tee-attestations.ts";
 import { loadConfigOrExit } from "./config/env.ts";
@@ -44,6 +45,12 @@ const app = createApp({
   upstreamTimeoutMs: config.upstreamTimeoutMs,
   maxBodyBytes: config.maxBodyBytes,
   webDir: config.webDir,
+  siwe: {
+    publicUrl: config.publicUrl,
+    chainId: config.chainId,
+    // With a chain, contract wallets can sign in too (ERC-1271/6492 through the RPC).
+    client: config.chainRpc ? createPublicClient({ transport: http(config.chainRpc) }) : undefined,
+  },
 });
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -23,6 +23,9 @@ const envSchema = z.object({
   MASQUE_MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
   MASQUE_UPSTREAM_TIMEOUT_MS: positiveInt.default(60_000),
   MASQUE_WEB_DIR: z.string().min(1).optional(),
+  MASQUE_PUBLIC_URL: z.url().optional(),
+  MASQUE_CHAIN_RPC: z.url().optional(),
+  MASQUE_CHAIN_ID: positiveInt.default(31337),
   MASQUE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -43,6 +46,11 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>["MASQUE_LOG_LEVEL"];
   /** The built web app the gateway serves at `/`. */
   webDir: string;
+  /** Where users reach the app; Sign-In with Ethereum messages must name it. */
+  publicUrl: string;
+  /** JSON-RPC of the chain (anvil locally); unset when no chain is used. */
+  chainRpc: string | undefined;
+  chainId: number;
 }
 
 /** Thrown when an environment variable is invalid; the message names each variable at fault. */
@@ -72,6 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: e.MASQUE_MAX_BODY_BYTES,
     upstreamTimeoutMs: e.MASQUE_UPSTREAM_TIMEOUT_MS,
     logLevel: e.MASQUE_LOG_LEVEL,
+    publicUrl: (e.MASQUE_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ""),
+    chainRpc: e.MASQUE_CHAIN_RPC,
+    chainId: e.MASQUE_CHAIN_ID,
     webDir: e.MASQUE_WEB_DIR
       ? resolveFromInvocationDir(e.MASQUE_WEB_DIR)
       : fileURLToPath(new URL("../../../web/dist", import.meta.url)),

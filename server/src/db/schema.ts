@@ -160,3 +160,10 @@ export const creditGrants = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.accountId, t.kind, t.period] })],
 );
+
+/** Sign-In with Ethereum nonces: issued by us, good once, for ten minutes. */
+export const siweNonces = sqliteTable("siwe_nonces", {
+  nonce: text("nonce").primaryKey(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  usedAt: integer("used_at", { mode: "timestamp_ms" }),
+});

@@ -121,7 +121,8 @@ export function accountRoutes(db: Db, diemCredit: DiemCreditSource = noDiemCredi
           credit_today: usd(credit.micro),
           // Credit not granted yet (it is, at the next paid request) is left too.
           left_today: usd(
-            available.diem + Math.max(0, credit.micro - grantedFor(db, principal.accountId, "diem", utcDay(now))),
+            available.diem +
+              Math.max(0, credit.micro - grantedFor(db, principal.accountId, "diem", utcDay(now))),
           ),
           stale: credit.stale,
           block: credit.block?.toString() ?? null,
