@@ -71,6 +71,7 @@ contract DIEM is ERC20, ERC20Permit {
     error InsufficientStakedBalance(uint256 staked, uint256 requested);
     error NothingToUnstake();
     error CooldownActive(uint256 unlockTime);
+    error MintTooLarge(uint256 diemOut, uint256 maxMint);
 
     /// @param staking The sVVV staking contract; it must name this contract as its DIEM.
     constructor(Staking staking) ERC20("DIEM", "DIEM") ERC20Permit("DIEM") {
@@ -168,8 +169,9 @@ contract DIEM is ERC20, ERC20Permit {
         return DiemCurve.amountOut(totalSupply(), sVvvToLock);
     }
 
-    /// @notice sVVV needed right now to mint `diemOut` DIEM.
+    /// @notice sVVV needed right now to mint `diemOut` DIEM (at most `DiemCurve.MAX_MINT`).
     function getSVvvAmountIn(uint256 diemOut) external view returns (uint256) {
+        if (diemOut > DiemCurve.MAX_MINT) revert MintTooLarge(diemOut, DiemCurve.MAX_MINT);
         return DiemCurve.mintCost(totalSupply(), diemOut);
     }
 

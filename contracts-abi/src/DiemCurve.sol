@@ -18,7 +18,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 ///
 /// so one large mint costs exactly as much as the same amount minted in many small steps, and nobody can
 /// buy a large amount at the rate of the first wei. `amountOut(s, x)` is the largest `d` whose cost does
-/// not exceed `x`, found by bisection (cost is monotone in `d`).
+/// not exceed `x` (cost is monotone in `d`).
 ///
 /// @dev Rounding: `cost` rounds up and `amountOut` returns the largest affordable `d`, so the minter
 /// never gets more DIEM than the sVVV locked pays for (the locked excess is below the price of one wei of
@@ -34,6 +34,10 @@ library DiemCurve {
     uint256 internal constant MAX_MINT = 1e36;
 
     uint256 private constant WAD = 1e18;
+    /// @dev Bounds the Newton loop. From the start point Newton takes a few steps for any realistic
+    /// amount; where the cubic term dominates each step removes at least a third of the excess, so even
+    /// from MAX_MINT down to the smallest root takes fewer than 210 steps.
+    uint256 private constant MAX_NEWTON_STEPS = 256;
 
     /// @notice Marginal mint rate at `supply`, in sVVV per DIEM scaled by 1e18, rounded down.
     function mintRate(uint256 supply) internal pure returns (uint256) {
@@ -52,20 +56,25 @@ library DiemCurve {
             );
     }
 
-    /// @notice The largest amount of DIEM that `sVvvIn` pays for when the supply is `supply`.
-    function amountOut(uint256 supply, uint256 sVvvIn) internal pure returns (uint256) {
-        // cost(d) >= BASE * d, so no affordable d exceeds sVvvIn / BASE.
-        uint256 low = 0;
-        uint256 high = Math.min(sVvvIn / BASE_MINT_RATE, MAX_MINT);
-        while (low < high) {
-            uint256 mid = low + (high - low + 1) / 2;
-            if (mintCost(supply, mid) <= sVvvIn) {
-                low = mid;
-            } else {
-                high = mid - 1;
-            }
+    /// @notice The largest amount of DIEM that `sVvvIn` pays for when the supply is `supply`, i.e. the
+    /// largest `d` with `mintCost(supply, d) <= sVvvIn`.
+    /// @dev Newton's method finds the neighbourhood cheaply; the two loops at the end then establish the
+    /// definition exactly (`mintCost(d) <= sVvvIn < mintCost(d + 1)`, cost being monotone), whatever
+    /// Newton returned, so correctness never rests on its convergence. Starting from
+    /// `sVvvIn / rate(supply)`, which is at or above the answer because the rate only rises, Newton on the
+    /// convex cost approaches from above and needs a few steps for realistic amounts; the loops then move
+    /// at most a wei or two.
+    function amountOut(uint256 supply, uint256 sVvvIn) internal pure returns (uint256 d) {
+        d = Math.min(Math.mulDiv(sVvvIn, WAD, mintRate(supply)), MAX_MINT);
+        for (uint256 i = 0; i < MAX_NEWTON_STEPS; ++i) {
+            uint256 cost = mintCost(supply, d);
+            if (cost <= sVvvIn) break;
+            // The derivative of the cost at d is the marginal rate at supply + d.
+            uint256 step = Math.max(Math.mulDiv(cost - sVvvIn, WAD, mintRate(supply + d)), 1);
+            d = d > step ? d - step : 0;
         }
-        return low;
+        while (d > 0 && mintCost(supply, d) > sVvvIn) --d;
+        while (d < MAX_MINT && mintCost(supply, d + 1) <= sVvvIn) ++d;
     }
 
     /// @notice sVVV released when `diemBurned` of a position's `diemDebt` is repaid, rounded down.

@@ -1,5 +1,6 @@
 import {
   DIEM_BASE_MINT_RATE,
+  DIEM_MAX_MINT,
   DIEM_TARGET_SUPPLY,
   diemAmountOut,
   diemMintCost,
@@ -58,14 +59,27 @@ describe("DIEM: mint and burn", () => {
     // Raise the supply step by step and compare every view at each level.
     await stakeVvv("alice", 90_000n * WAD);
     const c = chain.as("alice");
-    const locks = fc.sample(fc.bigInt({ min: 1n, max: 20_000_000n * WAD }), { seed: 42, numRuns: 12 });
+    const edges = [0n, 1n, 89n, 90n, 91n, 180n, 181n, WAD, 90n * WAD, 10n ** 40n, 2n ** 200n];
+    const locks = [
+      ...edges,
+      ...fc.sample(fc.bigInt({ min: 1n, max: 20_000_000n * WAD }), { seed: 42, numRuns: 40 }),
+    ];
     for (const step of [0n, 20_000n * WAD, 30_000n * WAD, 35_000n * WAD]) {
       if (step > 0n) await chain.mined(c.diem.write.mintDiem([step, 0n]));
       const supply = await c.diem.read.totalSupply();
       expect(await c.diem.read.mintRate()).toBe(diemMintRate(supply));
       for (const amount of locks) {
         expect(await c.diem.read.getDiemAmountOut([amount])).toBe(diemAmountOut(supply, amount));
-        expect(await c.diem.read.getSVvvAmountIn([amount / 90n])).toBe(diemMintCost(supply, amount / 90n));
+        const diemOut = amount / 90n;
+        if (diemOut > DIEM_MAX_MINT) {
+          await expectRevert(c.diem.read.getSVvvAmountIn([diemOut]), "MintTooLarge", [
+            diemOut,
+            DIEM_MAX_MINT,
+          ]);
+          expect(() => diemMintCost(supply, diemOut)).toThrow(RangeError);
+        } else {
+          expect(await c.diem.read.getSVvvAmountIn([diemOut])).toBe(diemMintCost(supply, diemOut));
+        }
       }
     }
   });

@@ -35,10 +35,11 @@ export function diemMintRate(supply: bigint): bigint {
   return base + mulDiv(base, supply * supply, DIEM_TARGET_SUPPLY * DIEM_TARGET_SUPPLY);
 }
 
-/** sVVV (wei) needed to mint `diemOut` DIEM wei when the supply is `supply`, rounded up. */
+/** sVVV (wei) needed to mint `diemOut` DIEM wei (at most `DIEM_MAX_MINT`) when the supply is `supply`, rounded up. */
 export function diemMintCost(supply: bigint, diemOut: bigint): bigint {
   assertAmount("supply", supply);
   assertAmount("diemOut", diemOut);
+  if (diemOut > DIEM_MAX_MINT) throw new RangeError("diemOut exceeds DIEM_MAX_MINT");
   const after = supply + diemOut;
   const quadratic = after * after + after * supply + supply * supply;
   const base = DIEM_BASE_MINT_RATE * diemOut;
