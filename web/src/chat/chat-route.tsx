@@ -15,7 +15,7 @@ import { ChatController } from "./chat-controller.ts";
 import { type ChatSettings, ChatSettingsDialog } from "./chat-settings-dialog.tsx";
 import { Composer } from "./composer.tsx";
 import { ConversationView } from "./conversation-view.tsx";
-import { activePath, emptyTree, switchBranch, type TreeMessage } from "./message-tree.ts";
+import { activePath, emptyTree, selectPathTo, switchBranch, type TreeMessage } from "./message-tree.ts";
 import { PresetsDialog } from "./presets-dialog.tsx";
 
 const LAST_MODEL = "masque.lastModel";
@@ -271,7 +271,21 @@ function Chat() {
           status={status || undefined}
         />
       </main>
-      {dialog === "search" && <SearchDialog onClose={() => setDialog(undefined)} onOpen={open} />}
+      {dialog === "search" && (
+        <SearchDialog
+          onClose={() => setDialog(undefined)}
+          onOpen={(id, messageId) => {
+            if (messageId) {
+              store.update(id, (c) => ({ ...c, tree: selectPathTo(c.tree, messageId) }));
+              setTimeout(
+                () => document.getElementById(`m-${messageId}`)?.scrollIntoView({ block: "center" }),
+                50,
+              );
+            }
+            open(id);
+          }}
+        />
+      )}
       {dialog === "privacy" && <PrivacyDialog onClose={() => setDialog(undefined)} />}
       {dialog === "presets" && (
         <PresetsDialog

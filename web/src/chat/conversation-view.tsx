@@ -68,17 +68,21 @@ export function ConversationView({ conversation, controller, models, ...actions 
         </div>
       ) : (
         <section className="messages" aria-label="Conversation">
-          {path.map((m) => (
-            <MessageItem
-              key={m.id}
-              message={m}
-              branch={siblingPosition(conversation?.tree ?? { messages: {}, selected: {} }, m.id)}
-              live={controller.liveAnswer(m.id)}
-              busy={busy}
-              modelEntry={models.find((x) => x.id === m.model)}
-              {...actions}
-            />
-          ))}
+          {path.map((m) => {
+            const branch = siblingPosition(conversation?.tree ?? { messages: {}, selected: {} }, m.id);
+            return (
+              <MessageItem
+                key={m.id}
+                message={m}
+                branchIndex={branch.index}
+                branchCount={branch.count}
+                live={controller.liveAnswer(m.id)}
+                busy={busy}
+                modelEntry={models.find((x) => x.id === m.model)}
+                {...actions}
+              />
+            );
+          })}
         </section>
       )}
     </div>

@@ -16,8 +16,9 @@ export interface MessageActions {
 
 export interface MessageItemProps extends MessageActions {
   message: TreeMessage;
-  /** Position among its siblings, for the branch arrows. */
-  branch: { index: number; count: number };
+  /** Position among its siblings (1-based) and their count, for the branch arrows. */
+  branchIndex: number;
+  branchCount: number;
   live: LiveAnswer | undefined;
   busy: boolean;
   modelEntry: ModelEntry | undefined;
@@ -43,7 +44,7 @@ function BranchArrows({
   branch,
   onBranch,
   busy,
-}: Pick<MessageItemProps, "message" | "branch" | "onBranch" | "busy">) {
+}: Pick<MessageItemProps, "message" | "onBranch" | "busy"> & { branch: { index: number; count: number } }) {
   if (branch.count < 2) return null;
   const what = message.role === "user" ? "version of this message" : "answer";
   return (
@@ -94,13 +95,14 @@ function CopyButton({ text, label }: { text: string; label: string }) {
 
 /** One message: the user's (editable, branching) or an answer (streaming or final, with badge and usage). */
 export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
-  const { message, branch, live, busy, modelEntry } = props;
+  const { message, live, busy, modelEntry } = props;
+  const branch = { index: props.branchIndex, count: props.branchCount };
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.content);
 
   if (message.role === "user") {
     return (
-      <article className="message user" aria-label="Your message">
+      <article id={`m-${message.id}`} className="message user" aria-label="Your message">
         {editing ? (
           <form
             className="edit"
@@ -156,7 +158,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const badge = answerBadge(meta?.privacy, meta?.redactions);
   const usage = usageText(message, modelEntry);
   return (
-    <article className="message assistant" aria-label="Answer" aria-busy={streaming}>
+    <article id={`m-${message.id}`} className="message assistant" aria-label="Answer" aria-busy={streaming}>
       <header className="answer-head">
         {meta?.privacy ? <PrivacyBadgeView badge={badge} /> : null}
         {message.model && <span className="model-name">{message.model}</span>}

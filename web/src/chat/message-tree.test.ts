@@ -5,6 +5,7 @@ import {
   emptyTree,
   type MessageTree,
   promptFor,
+  selectPathTo,
   siblingPosition,
   switchBranch,
   type TreeMessage,
@@ -74,6 +75,13 @@ describe("message tree", () => {
       { role: "user", content: "u2" },
     ]);
     expect(promptFor(t, null, "")).toEqual([]);
+  });
+
+  it("selecting the path to a message on another branch puts it on screen", () => {
+    let t = addMessage(conversation(), msg("a2b", "u2", "assistant"));
+    t = addMessage(t, msg("u1b", null, "user"));
+    expect(ids(t)).toEqual(["u1b"]);
+    expect(ids(selectPathTo(t, "a2"))).toEqual(["u1", "a1", "u2", "a2"]);
   });
 
   it("never mutates the tree it was given", () => {

@@ -117,6 +117,13 @@ export function switchBranch(tree: MessageTree, id: string, step: -1 | 1): Messa
   return { ...tree, selected: { ...tree.selected, [message.parentId ?? ROOT]: target.id } };
 }
 
+/** Selects the branches that lead to `id`, so it is on screen (e.g. a search hit on another branch). */
+export function selectPathTo(tree: MessageTree, id: string): MessageTree {
+  const selected = { ...tree.selected };
+  for (const m of pathTo(tree, id)) selected[m.parentId ?? ROOT] = m.id;
+  return { ...tree, selected };
+}
+
 /** Marks answers still `streaming` (left behind by a closed tab) as `stopped`. */
 export function settleInterrupted(tree: MessageTree): MessageTree {
   let next = tree;

@@ -4,7 +4,13 @@ import { useHistory } from "./history-context.ts";
 import { searchHistory } from "./search-history.ts";
 
 /** Ctrl/Cmd+K: full-text search over every message of every conversation on this device. */
-export function SearchDialog({ onClose, onOpen }: { onClose: () => void; onOpen: (id: string) => void }) {
+export function SearchDialog({
+  onClose,
+  onOpen,
+}: {
+  onClose: () => void;
+  onOpen: (conversationId: string, messageId?: string) => void;
+}) {
   const { history } = useHistory();
   const [query, setQuery] = useState("");
   const deferred = useDeferredValue(query);
@@ -33,7 +39,11 @@ export function SearchDialog({ onClose, onOpen }: { onClose: () => void; onOpen:
       <ul className="search-hits" aria-label="Search results">
         {hits.map((h) => (
           <li key={h.conversationId}>
-            <button type="button" className="search-hit" onClick={() => onOpen(h.conversationId)}>
+            <button
+              type="button"
+              className="search-hit"
+              onClick={() => onOpen(h.conversationId, h.messageId)}
+            >
               <span className="hit-title">{h.title}</span>
               {h.snippet && <span className="hit-snippet">{h.snippet}</span>}
             </button>
