@@ -36,7 +36,8 @@ const STRONG_BEFORE = new Set(
   calls nicknamed says said asks asked adds added explains explained notes noted writes wrote according_to
   wife husband son daughter mother father mom dad mum brother sister friend colleague boss partner cousin uncle aunt
   grandma grandpa grandmother grandfather niece nephew kid kids child fiancé fiance fiancée girlfriend boyfriend
-  spouse roommate coworker co-worker mentor`.split(/\s+/),
+  spouse roommate coworker co-worker mentor tell told ask asked met meet married invite invited thank remind
+  reminded here's`.split(/\s+/),
 );
 /** Words right before a name that make a capitalised word likelier to be one. */
 const WEAK_BEFORE = new Set(
@@ -49,7 +50,7 @@ const SPEAKER_OR_VOCATIVE =
   /^(?::[ \t]*(?:\\?["“]|\S)|,[ \t]+(?:can|could|would|will|please|do|did|are|have|i|we|you|thanks|thank|how|what|where|when|why|is|let|it's|i'm)\b)/i;
 /** Verbs people, not things, do right after their name: strong evidence. */
 const PERSON_VERB_AFTER =
-  /^\s+(?:said|says|wrote|writes|asked|asks|replied|told|tells|shouted|whispered|smiled|laughed|cried|thinks|believes|lives|lived|grew up|was born|married|died|emailed|texted|had given|has given|began writing|points out|pointed out|is a \d+[- ]year[- ]old)\b/i;
+  /^\s+(?:said|says|wrote|writes|asked|asks|replied|told|tells|shouted|whispered|smiled|laughed|cried|thinks|believes|lives|lived|grew up|was born|married|died|emailed|texted|had given|has given|began writing|points out|pointed out|is a \d+[- ]year[- ]old)\b|^['’]s\s+(?:address|phone|number|email|e-mail|birthday|wife|husband|mother|father|mom|dad|son|daughter|sister|brother|partner|car|house|flat|apartment|account|card|passport|office|desk|manager|boss|family)\b/i;
 const STRONG_AFTER = /^(?:\s+(?:works|worked|is from|listed|joined)\b|\s+is a \d|:\s*\\?["“])/i;
 
 interface Token {
@@ -378,7 +379,8 @@ function acceptRun(
   const before1 = tokens[from - 1];
   if (before1 && places.has(`${before1.lower} ${first.lower}`)) return null;
   if (run.length === 2 && places.has(`${first.lower} ${last.lower}`)) return null;
-  if (next && joinable(text, last, next) && NOT_PERSON_AFTER.has(next.lower)) return null;
+  if (next && (next.cap || lowerMode) && joinable(text, last, next) && NOT_PERSON_AFTER.has(next.lower))
+    return null;
 
   // "Janka M. Szász": an initial between two capitalised words is a strong sign of a name.
   const innerInitial = run.some((t, k) => t.kind === "initial" && k > 0 && k < run.length - 1);
@@ -388,7 +390,8 @@ function acceptRun(
   const titled =
     prev !== undefined && prev.kind === "title" && /^\.?\s{1,3}$/.test(text.slice(prev.end, first.start));
   const before = titled ? 2 : contextBefore(text, tokens, from);
-  const following = text.slice(last.end, last.end + 24);
+  const lastEnd = trimPossessive(text, last);
+  const following = text.slice(lastEnd, lastEnd + 24);
   const after =
     (first.sentenceStart && names.length <= 3 && SPEAKER_OR_VOCATIVE.test(following)) ||
     PERSON_VERB_AFTER.test(following)
@@ -519,6 +522,8 @@ function propagate(
       .filter(Boolean);
     const head = words[0];
     if (head === undefined) continue;
+    // A one-word name was accepted on its own evidence: find it again as it is.
+    if (words.length === 1 && head.length >= 3 && !PARTICLES.has(head) && !TITLES.has(head)) parts.add(head);
     if (words.length > 1) wholes.set(head, [...(wholes.get(head) ?? []), words]);
     for (const p of words) {
       const flags = lex.flags.get(p) ?? 0;
