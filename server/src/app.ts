@@ -1,3 +1,4 @@
+import type { Deployments } from "@masque/contracts-abi/deploy";
 import { MethodNotAllowedError, PayloadTooLargeError } from "@masque/shared";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -9,6 +10,7 @@ import { notFoundResponse, toErrorResponse } from "./http/error-handler.ts";
 import { accountRoutes, plansRoute } from "./routes/account.ts";
 import { attestationRoutes } from "./routes/attestation.ts";
 import { authRoute, type SiweSettings } from "./routes/auth.ts";
+import { chainRoute } from "./routes/chain.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { modelsRoute } from "./routes/models.ts";
 import { createAdapterRegistry } from "./routing/adapter-for.ts";
@@ -22,6 +24,8 @@ export interface AppOptions extends Omit<ChatDeps, "adapters" | "signatures"> {
   webDir?: string;
   /** Sign-In with Ethereum: our origin and chain (defaults: localhost, 31337, EOAs only). */
   siwe?: SiweSettings;
+  /** The contracts, when a chain is configured, and the RPC URL browsers use. */
+  chain?: { deployments: Deployments; publicRpcUrl?: string };
 }
 
 /**
@@ -78,12 +82,18 @@ export function createApp(appOptions: AppOptions) {
     authRoute(options.db, options.siwe ?? { publicUrl: "http://127.0.0.1:8080", chainId: 31337 }),
   );
   app.route("/api/plans", plansRoute());
+  app.route("/api/chain", chainRoute(options.chain?.deployments, options.chain?.publicRpcUrl));
   const api = new Hono();
   api.use(authenticate(options.db));
   api.route("/", accountRoutes(options.db, options.diemCredit));
   app.route("/api", api);
 
-  if (options.webDir) serveWebApp(app, { dir: options.webDir });
+  if (options.webDir) {
+    serveWebApp(app, {
+      dir: options.webDir,
+      connectSrc: options.chain?.publicRpcUrl ? [options.chain.publicRpcUrl] : [],
+    });
+  }
 
   app.notFound(notFoundResponse);
   app.onError((err, c) => toErrorResponse(err, c, logger));

@@ -1,4 +1,5 @@
 import { serve } from "@hono/node-server";
+import { readDeployments } from "@masque/contracts-abi/deploy";
 import { createPublicClient, http } from "viem";
 import { createApp } from "./app.ts";
 import { TeeAttestations } from "./attestation/tee-attestations.ts";
@@ -23,6 +24,13 @@ try {
   process.exit(1);
 }
 const db = openDatabase(config.dataDir);
+const deployments = await readDeployments(config.deploymentsFile);
+if (config.chainRpc && !deployments) {
+  logger.warn(
+    { deploymentsFile: config.deploymentsFile },
+    "a chain RPC is set but no deployments file: chain features are off",
+  );
+}
 const catalog = new ModelCatalog(providers, { logger });
 await catalog.refresh();
 const stopRefreshing = catalog.startRefreshing(30_000);
@@ -45,6 +53,7 @@ const app = createApp({
   upstreamTimeoutMs: config.upstreamTimeoutMs,
   maxBodyBytes: config.maxBodyBytes,
   webDir: config.webDir,
+  chain: deployments && { deployments, publicRpcUrl: config.publicChainRpc },
   siwe: {
     publicUrl: config.publicUrl,
     chainId: config.chainId,

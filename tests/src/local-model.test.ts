@@ -5,6 +5,7 @@ import {
   verifyResponseSignature,
 } from "@masque/server/attestation/verify-response-signature.ts";
 import OpenAI from "openai";
+import { createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/free-port.ts";
 import { createKey, type MasqueProcess, startMasque, tempDataDir } from "./support/masque-process.ts";
@@ -83,6 +84,30 @@ describe.skipIf(!hasShared("models/stories260K.gguf"))("pnpm start with the loca
     expect(deltas.length).toBeGreaterThan(5);
     expect(deltas.join("").length).toBeGreaterThan(10);
     expect(completionTokens).toBe(24);
+  });
+
+  it("runs a local chain with the contracts deployed, and says where at /api/chain", async () => {
+    const chain = (await (await fetch(`${masque.url}/api/chain`)).json()) as {
+      chain_id: number;
+      rpc_url: string;
+      contracts: Record<string, `0x${string}`>;
+      tiers: Array<{ id: string; price_per_period_usdc: string }>;
+    };
+    expect(chain.chain_id).toBe(31337);
+    const client = createPublicClient({ transport: http(chain.rpc_url) });
+    for (const name of ["vvv", "staking", "diem", "subscriptions", "buybackBurner", "usdc", "vvvUsdcPair"]) {
+      const address = chain.contracts[name];
+      expect(address, name).toMatch(/^0x[0-9a-fA-F]{40}$/);
+      expect(
+        (await client.getCode({ address: address as `0x${string}` }))?.length ?? 0,
+        name,
+      ).toBeGreaterThan(2);
+    }
+    expect(chain.tiers.map((t) => [t.id, t.price_per_period_usdc])).toEqual([
+      ["pro", "18000000"],
+      ["pro_plus", "60000000"],
+      ["max", "200000000"],
+    ]);
   });
 
   it("prints where to open it", async () => {

@@ -26,6 +26,9 @@ const envSchema = z.object({
   MASQUE_PUBLIC_URL: z.url().optional(),
   MASQUE_CHAIN_RPC: z.url().optional(),
   MASQUE_CHAIN_ID: positiveInt.default(31337),
+  MASQUE_CHAIN_PORT: port.default(8545),
+  MASQUE_PUBLIC_CHAIN_RPC: z.url().optional(),
+  MASQUE_DEPLOYMENTS: z.string().min(1).optional(),
   MASQUE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -51,6 +54,12 @@ export interface Config {
   /** JSON-RPC of the chain (anvil locally); unset when no chain is used. */
   chainRpc: string | undefined;
   chainId: number;
+  /** Port of the local chain `pnpm start` runs (anvil). */
+  chainPort: number;
+  /** The RPC URL browsers use (the web app's wallet); defaults to `chainRpc`. */
+  publicChainRpc: string | undefined;
+  /** The contract addresses file. */
+  deploymentsFile: string;
 }
 
 /** Thrown when an environment variable is invalid; the message names each variable at fault. */
@@ -83,6 +92,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.MASQUE_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ""),
     chainRpc: e.MASQUE_CHAIN_RPC,
     chainId: e.MASQUE_CHAIN_ID,
+    chainPort: e.MASQUE_CHAIN_PORT,
+    publicChainRpc: e.MASQUE_PUBLIC_CHAIN_RPC ?? e.MASQUE_CHAIN_RPC,
+    deploymentsFile: e.MASQUE_DEPLOYMENTS
+      ? resolveFromInvocationDir(e.MASQUE_DEPLOYMENTS)
+      : path.join(dataDir, "deployments.json"),
     webDir: e.MASQUE_WEB_DIR
       ? resolveFromInvocationDir(e.MASQUE_WEB_DIR)
       : fileURLToPath(new URL("../../../web/dist", import.meta.url)),

@@ -1,10 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type AnvilInstance, ensureLocalDeployment, startAnvil } from "@masque/contracts-abi/deploy";
 import { loadConfigOrExit } from "../config/env.ts";
 
 /**
- * `pnpm start`: every part Masque needs on one machine — the local model node,
- * then the gateway pointed at it — as child processes that stop together.
+ * `pnpm start`: every part Masque needs on one machine — a local chain with the
+ * contracts deployed, the local model node, then the gateway pointed at both —
+ * as child processes that stop together.
  */
 const config = loadConfigOrExit();
 const children: ChildProcess[] = [];
@@ -37,16 +41,45 @@ async function waitHealthy(url: string, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
+let anvil: AnvilInstance | undefined;
+
 function stop(code: number): void {
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 3_000).unref();
-  Promise.all(
-    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))),
-  ).then(() => process.exit(code));
+  setTimeout(() => process.exit(code), 5_000).unref();
+  Promise.all([
+    ...children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))),
+    // anvil writes its state on the way out, so balances survive a restart.
+    anvil?.stop(),
+  ]).then(() => process.exit(code));
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
+
+/**
+ * The chain: anvil with its state in the data directory and the contracts
+ * deployed once (reused on later starts) — unless MASQUE_CHAIN_RPC names
+ * another chain, whose deployments file must then exist.
+ */
+async function startChain(): Promise<{ rpcUrl: string; deploymentsFile: string }> {
+  if (config.chainRpc) return { rpcUrl: config.chainRpc, deploymentsFile: config.deploymentsFile };
+  anvil = await startAnvil({
+    port: config.chainPort,
+    host: config.host,
+    chainId: config.chainId,
+    statePath: path.join(config.dataDir, "chain-state.json"),
+  });
+  const { reused } = await ensureLocalDeployment({
+    rpcUrl: anvil.url,
+    deploymentsFile: config.deploymentsFile,
+  });
+  process.stderr.write(
+    `Local chain at ${anvil.url}: contracts ${reused ? "reused" : "deployed"} (${config.deploymentsFile}).\n`,
+  );
+  return { rpcUrl: anvil.url, deploymentsFile: config.deploymentsFile };
+}
+fs.mkdirSync(config.dataDir, { recursive: true });
+const chain = startChain();
 
 const localNodeUrl = `http://${config.host}:${config.localNodePort}`;
 start("local model node", "../local-node/main.ts", {
@@ -60,10 +93,21 @@ if (!(await waitHealthy(`${localNodeUrl}/health`, 30 * 60_000))) {
   stop(1);
 }
 
+let chainInfo: Awaited<typeof chain>;
+try {
+  chainInfo = await chain;
+} catch (err) {
+  process.stderr.write(`The local chain did not start: ${(err as Error).message}\n`);
+  stop(1);
+  throw err;
+}
+
 const gatewayUrl = `http://${config.host}:${config.port}`;
 start("gateway", "../main.ts", {
   MASQUE_LOCAL_NODE_URL: `${localNodeUrl}/v1`,
   MASQUE_DATA_DIR: config.dataDir,
+  MASQUE_CHAIN_RPC: chainInfo.rpcUrl,
+  MASQUE_DEPLOYMENTS: chainInfo.deploymentsFile,
 });
 if (!(await waitHealthy(`${gatewayUrl}/health`, 60_000))) {
   process.stderr.write("The gateway did not start.\n");
@@ -75,6 +119,7 @@ if (!(await waitHealthy(`${gatewayUrl}/health`, 60_000))) {
       `  Masque is running.`,
       `  API (OpenAI-compatible): ${gatewayUrl}/v1`,
       `  Local model node:        ${localNodeUrl}/v1`,
+      `  Chain (JSON-RPC):        ${chainInfo.rpcUrl}`,
       `  Data directory:          ${config.dataDir}`,
       `  Create an API key:       pnpm masque keys create`,
       "",
