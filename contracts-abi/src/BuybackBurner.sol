@@ -7,6 +7,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IUniswapV2Pair} from "./interfaces/IUniswapV2Pair.sol";
 import {VVV} from "./VVV.sol";
@@ -223,12 +224,11 @@ contract BuybackBurner is AccessControlDefaultAdminRules, ReentrancyGuardTransie
         totalUsdcSpent += usdcIn;
         lastBatchAt = block.timestamp;
         batchId = ++batchCount;
-        // Ids and counts fit in 64 bits for any realistic number of receipts.
         batches[batchId] = Batch({
             receiptsRoot: receiptsRoot,
-            firstReceiptId: uint64(spent + 1),
-            receiptCount: uint64(receiptCount_),
-            executedAt: uint64(block.timestamp)
+            firstReceiptId: SafeCast.toUint64(spent + 1),
+            receiptCount: SafeCast.toUint64(receiptCount_),
+            executedAt: SafeCast.toUint64(block.timestamp)
         });
         // The next batch is measured against a window that starts now (and includes this batch's impact).
         _observe();

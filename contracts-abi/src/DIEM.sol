@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {DiemCurve} from "./DiemCurve.sol";
 import {Staking} from "./Staking.sol";
 
@@ -144,9 +145,8 @@ contract DIEM is ERC20, ERC20Permit {
         PendingUnstake storage pending = pendingUnstakes[msg.sender];
         uint256 newPending = pending.amount + amount;
         uint256 unlockTime = block.timestamp + UNSTAKE_COOLDOWN;
-        // Cannot truncate: the DIEM supply stays far below 2^128.
-        pending.amount = uint128(newPending);
-        pending.unlockTime = uint64(unlockTime);
+        pending.amount = SafeCast.toUint128(newPending);
+        pending.unlockTime = SafeCast.toUint64(unlockTime);
         totalPendingUnstake += amount;
         emit DiemUnstakeInitiated(msg.sender, amount, newPending, unlockTime);
     }

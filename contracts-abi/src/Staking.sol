@@ -6,6 +6,7 @@ import {AccessControlDefaultAdminRules} from
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EmissionSchedule} from "./EmissionSchedule.sol";
 import {VVV} from "./VVV.sol";
 
@@ -42,6 +43,10 @@ import {VVV} from "./VVV.sol";
 ///    `VVV.balanceOf(this) >= totalSupply() + totalPendingUnstake` always holds.
 ///
 /// VVV in the unstake cooldown is no longer staked: it earns nothing and cannot be locked.
+///
+/// Every state change a user or the DIEM contract causes is announced by an event. The accumulator's own
+/// bookkeeping (`rewardPerWeightStored`, `lastUpdateTime`, per-account settlement) moves on every
+/// interaction and is not announced separately: it follows from the schedule and those events.
 contract Staking is ERC20, AccessControlDefaultAdminRules {
     using SafeERC20 for VVV;
 
@@ -173,9 +178,8 @@ contract Staking is ERC20, AccessControlDefaultAdminRules {
         PendingUnstake storage pending = pendingUnstakes[msg.sender];
         uint256 newPending = pending.amount + amount;
         uint256 unlockTime = block.timestamp + UNSTAKE_COOLDOWN;
-        // Cannot truncate: the total VVV supply stays far below 2^128.
-        pending.amount = uint128(newPending);
-        pending.unlockTime = uint64(unlockTime);
+        pending.amount = SafeCast.toUint128(newPending);
+        pending.unlockTime = SafeCast.toUint64(unlockTime);
         totalPendingUnstake += amount;
         emit UnstakeInitiated(msg.sender, amount, newPending, unlockTime);
     }

@@ -1,8 +1,17 @@
 import { emittedBetween, ratePerSecondAt } from "@masque/shared";
-import { parseEventLogs } from "viem";
+import { getContract, parseEventLogs, zeroAddress } from "viem";
 import { describe, expect, it } from "vitest";
 import { staking, vvv } from "../generated/index.ts";
-import { type ActorName, DAY, DEFAULT_ADMIN_ROLE, expectRevert, useChain, WAD } from "./fixture.ts";
+import {
+  type ActorName,
+  DAY,
+  DEFAULT_ADMIN_ROLE,
+  deployAs,
+  deployRevertOf,
+  expectRevert,
+  useChain,
+  WAD,
+} from "./fixture.ts";
 import { StakingModel } from "./staking-model.ts";
 
 const chain = useChain();
@@ -372,5 +381,53 @@ describe("Staking: wiring and DIEM hooks", () => {
     const gap = aliceEarned * 5n - bobEarned * 4n;
     expect(gap < 0n ? -gap : gap).toBeLessThan(100n);
     await expectRevert(s.write.initiateUnstake([1n]), "InsufficientUnlockedBalance", [0n, 1n]);
+  });
+
+  it("checks the lock hooks' own arguments (with an account standing in for DIEM)", async () => {
+    const { deployer, alice, bob } = chain.accounts;
+    const token = await deployAs(chain, "deployer", vvv, [deployer.address, 0n, deployer.address, 0]);
+    const stakingAddress = await deployAs(chain, "deployer", staking, [token, deployer.address, 0]);
+    const client = (actor: "deployer" | "alice" | "bob") => ({
+      public: chain.publicClient,
+      wallet: chain.wallet(actor),
+    });
+    const s = getContract({ address: stakingAddress, abi: staking.abi, client: client("deployer") });
+    await expectRevert(s.write.setDiem([zeroAddress]), "ZeroAddress");
+    const receipt = await chain.mined(s.write.setDiem([alice.address]));
+    const [event] = parseEventLogs({ abi: staking.abi, logs: receipt.logs, eventName: "DiemSet" });
+    expect(event?.args).toEqual({ diem: alice.address });
+
+    const t = getContract({ address: token, abi: vvv.abi, client: client("deployer") });
+    await chain.mined(t.write.transfer([bob.address, 100n * WAD]));
+    const asBob = getContract({ address: token, abi: vvv.abi, client: client("bob") });
+    await chain.mined(asBob.write.approve([stakingAddress, 100n * WAD]));
+    await chain.mined(
+      getContract({ address: stakingAddress, abi: staking.abi, client: client("bob") }).write.stake([
+        100n * WAD,
+      ]),
+    );
+
+    const hooks = getContract({ address: stakingAddress, abi: staking.abi, client: client("alice") });
+    await expectRevert(hooks.write.lock([bob.address, 0n]), "ZeroAmount");
+    await expectRevert(hooks.write.unlock([bob.address, 0n]), "ZeroAmount");
+    await expectRevert(hooks.write.lock([bob.address, 100n * WAD + 1n]), "InsufficientUnlockedBalance", [
+      100n * WAD,
+      100n * WAD + 1n,
+    ]);
+    await chain.mined(hooks.write.lock([bob.address, 40n * WAD]));
+    await expectRevert(hooks.write.unlock([bob.address, 40n * WAD + 1n]), "InsufficientLockedBalance", [
+      40n * WAD,
+      40n * WAD + 1n,
+    ]);
+    await chain.mined(hooks.write.unlock([bob.address, 40n * WAD]));
+    expect(await hooks.read.weightOf([bob.address])).toBe(100n * WAD);
+  });
+
+  it("checks its constructor arguments", async () => {
+    const { deployer } = chain.accounts;
+    expect(await deployRevertOf(chain, staking, [zeroAddress, deployer.address, 0])).toEqual({
+      errorName: "ZeroAddress",
+      args: [],
+    });
   });
 });

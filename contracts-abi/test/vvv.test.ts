@@ -2,7 +2,16 @@ import { cumulativeEmissionAt } from "@masque/shared";
 import { getContract, parseEventLogs, zeroAddress } from "viem";
 import { describe, expect, it } from "vitest";
 import { vvv } from "../generated/index.ts";
-import { DAY, DEFAULT_ADMIN_ROLE, expectRevert, revertOf, signPermit, useChain, WAD } from "./fixture.ts";
+import {
+  DAY,
+  DEFAULT_ADMIN_ROLE,
+  deployRevertOf,
+  expectRevert,
+  revertOf,
+  signPermit,
+  useChain,
+  WAD,
+} from "./fixture.ts";
 
 const chain = useChain();
 
@@ -66,7 +75,9 @@ describe("VVV", () => {
     });
     await expectRevert(token.write.setMinter([zeroAddress]), "ZeroAddress");
     await expectRevert(asAlice.write.mintEmission([alice.address, 1n]), "NotMinter", [alice.address]);
-    await chain.mined(token.write.setMinter([alice.address]));
+    const wired = await chain.mined(token.write.setMinter([alice.address]));
+    const [minterSet] = parseEventLogs({ abi: vvv.abi, logs: wired.logs, eventName: "MinterSet" });
+    expect(minterSet?.args).toEqual({ minter: alice.address });
 
     await chain.warp(DAY);
     const released = cumulativeEmissionAt(start, (await chain.now()) + 1n);
@@ -135,5 +146,25 @@ describe("VVV", () => {
     await chain.warp(DAY + 1n);
     await chain.mined(chain.as("alice").vvv.write.acceptDefaultAdminTransfer());
     expect(await token.read.owner()).toBe(alice.address);
+  });
+
+  it("refuses to grant the default admin role outside the two-step transfer", async () => {
+    const token = chain.as("deployer").vvv;
+    await expectRevert(
+      token.write.grantRole([DEFAULT_ADMIN_ROLE, chain.accounts.alice.address]),
+      "AccessControlEnforcedDefaultAdminRules",
+    );
+  });
+
+  it("checks its constructor arguments", async () => {
+    const { deployer } = chain.accounts;
+    expect(await deployRevertOf(chain, vvv, [zeroAddress, 0n, deployer.address, 0])).toEqual({
+      errorName: "ZeroAddress",
+      args: [],
+    });
+    expect(await deployRevertOf(chain, vvv, [deployer.address, 0n, zeroAddress, 0])).toEqual({
+      errorName: "AccessControlInvalidDefaultAdmin",
+      args: [zeroAddress],
+    });
   });
 });
