@@ -93,6 +93,7 @@ export function defaultTierPricing(): TierPricing[] {
   });
 }
 
+/** Buyback tuning used unless `deployAll` is told otherwise: 1 hour between batches, 30-minute TWAP, 5%. */
 export const defaultBuybackParams: BuybackParams = {
   minBatchInterval: 3600,
   minTwapWindow: 1800,

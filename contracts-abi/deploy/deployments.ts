@@ -63,57 +63,70 @@ const contractKeys = [
   "vvvUsdcPair",
 ] as const satisfies readonly (keyof DeployedContracts)[];
 
+type Fields = Record<string, unknown>;
+
+function fail(what: string): never {
+  throw new Error(`invalid deployments: ${what}`);
+}
+
+function object(value: unknown, path: string): Fields {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Fields)
+    : fail(path);
+}
+
+function count(fields: Fields, key: string, path = key): number {
+  const value = fields[key];
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : fail(path);
+}
+
+function address(fields: Fields, key: string, path = key): Address {
+  const value = fields[key];
+  return typeof value === "string" && isAddress(value) ? getAddress(value) : fail(path);
+}
+
+function decimalString(fields: Fields, key: string, path: string): string {
+  const value = fields[key];
+  return typeof value === "string" && /^\d+$/.test(value) ? value : fail(path);
+}
+
 /** Validates an untrusted value (e.g. a parsed deployments file) and returns it as `Deployments`. */
 export function parseDeployments(value: unknown): Deployments {
-  const fail = (what: string): never => {
-    throw new Error(`invalid deployments: ${what}`);
-  };
-  if (typeof value !== "object" || value === null) return fail("not an object");
-  const v = value as Record<string, unknown>;
+  const v = object(value, "not an object");
   if (v.version !== 1) fail("unsupported version");
-  const integer = (key: string) =>
-    Number.isSafeInteger(v[key]) && (v[key] as number) >= 0 ? v[key] : fail(key);
-  const address = (x: unknown, key: string) =>
-    typeof x === "string" && isAddress(x) ? getAddress(x) : fail(key);
-  const contracts = (typeof v.contracts === "object" && v.contracts) || fail("contracts");
-  const buyback = (typeof v.buyback === "object" && v.buyback) || fail("buyback");
+  if (v.usdcDecimals !== 6) fail("usdcDecimals");
+  if (typeof v.usdcIsMock !== "boolean") fail("usdcIsMock");
   if (!Array.isArray(v.tiers)) fail("tiers");
+  const contracts = object(v.contracts, "contracts");
+  const buyback = object(v.buyback, "buyback");
   return {
     version: 1,
-    chainId: integer("chainId") as number,
-    blockNumber: integer("blockNumber") as number,
-    deployer: address(v.deployer, "deployer"),
-    keeper: address(v.keeper, "keeper"),
-    treasury: address(v.treasury, "treasury"),
-    emissionStart: integer("emissionStart") as number,
-    usdcIsMock: typeof v.usdcIsMock === "boolean" ? v.usdcIsMock : fail("usdcIsMock"),
-    usdcDecimals: v.usdcDecimals === 6 ? 6 : fail("usdcDecimals"),
-    subscriptionPeriodSeconds: integer("subscriptionPeriodSeconds") as number,
+    chainId: count(v, "chainId"),
+    blockNumber: count(v, "blockNumber"),
+    deployer: address(v, "deployer"),
+    keeper: address(v, "keeper"),
+    treasury: address(v, "treasury"),
+    emissionStart: count(v, "emissionStart"),
+    usdcIsMock: v.usdcIsMock,
+    usdcDecimals: 6,
+    subscriptionPeriodSeconds: count(v, "subscriptionPeriodSeconds"),
     contracts: Object.fromEntries(
-      contractKeys.map((key) => [
-        key,
-        address((contracts as Record<string, unknown>)[key], `contracts.${key}`),
-      ]),
-    ) as unknown as DeployedContracts,
-    tiers: (v.tiers as unknown[]).map((tier, i) => {
-      const t = (typeof tier === "object" && tier) || fail(`tiers[${i}]`);
-      const { id, onChainId, pricePerPeriod, buybackPerPeriod } = t as Record<string, unknown>;
-      if (typeof id !== "string" || !Number.isInteger(onChainId)) fail(`tiers[${i}]`);
-      if (typeof pricePerPeriod !== "string" || !/^\d+$/.test(pricePerPeriod))
-        fail(`tiers[${i}].pricePerPeriod`);
-      if (typeof buybackPerPeriod !== "string" || !/^\d+$/.test(buybackPerPeriod))
-        fail(`tiers[${i}].buybackPerPeriod`);
-      return { id, onChainId, pricePerPeriod, buybackPerPeriod } as DeployedTier;
-    }),
-    buyback: (() => {
-      const b = buyback as Record<string, unknown>;
-      const n = (key: string) => (Number.isSafeInteger(b[key]) ? (b[key] as number) : fail(`buyback.${key}`));
+      contractKeys.map((key) => [key, address(contracts, key, `contracts.${key}`)]),
+    ) as Record<(typeof contractKeys)[number], Address>,
+    tiers: v.tiers.map((item: unknown, i: number) => {
+      const tier = object(item, `tiers[${i}]`);
       return {
-        minBatchInterval: n("minBatchInterval"),
-        minTwapWindow: n("minTwapWindow"),
-        maxDeviationBps: n("maxDeviationBps"),
+        id: typeof tier.id === "string" ? tier.id : fail(`tiers[${i}].id`),
+        onChainId: count(tier, "onChainId", `tiers[${i}].onChainId`),
+        pricePerPeriod: decimalString(tier, "pricePerPeriod", `tiers[${i}].pricePerPeriod`),
+        buybackPerPeriod: decimalString(tier, "buybackPerPeriod", `tiers[${i}].buybackPerPeriod`),
       };
-    })(),
+    }),
+    buyback: {
+      minBatchInterval: count(buyback, "minBatchInterval", "buyback.minBatchInterval"),
+      minTwapWindow: count(buyback, "minTwapWindow", "buyback.minTwapWindow"),
+      maxDeviationBps: count(buyback, "maxDeviationBps", "buyback.maxDeviationBps"),
+    },
   };
 }
 
