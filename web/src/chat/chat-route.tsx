@@ -17,6 +17,7 @@ import { Composer } from "./composer.tsx";
 import { ConversationView } from "./conversation-view.tsx";
 import { activePath, emptyTree, selectPathTo, switchBranch, type TreeMessage } from "./message-tree.ts";
 import { PresetsDialog } from "./presets-dialog.tsx";
+import { billingText } from "./response-meta.ts";
 
 const LAST_MODEL = "masque.lastModel";
 type Dialog = "search" | "privacy" | "presets" | "settings" | undefined;
@@ -172,8 +173,8 @@ function Chat() {
       ? `${rate.remainingRequests} of ${rate.limitRequests} requests left this minute`
       : undefined,
     ...Object.entries(lastMeta?.billing ?? {})
-      .filter(([name]) => /credit|balance/.test(name))
-      .map(([name, value]) => `${name.replace(/^x-masque-/, "").replaceAll("-", " ")}: ${value}`),
+      .filter(([name]) => /credit|balance|diem/.test(name))
+      .map(([name, value]) => billingText(name, value)),
   ]
     .filter(Boolean)
     .join(" · ");

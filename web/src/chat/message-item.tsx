@@ -5,7 +5,6 @@ import { PrivacyBadgeView } from "../models/privacy-badge-view.tsx";
 import type { LiveAnswer } from "./live-answer.ts";
 import { MarkdownView } from "./markdown-view.tsx";
 import type { TreeMessage } from "./message-tree.ts";
-import { billingLabel } from "./response-meta.ts";
 import { StreamingAnswer } from "./streaming-answer.tsx";
 
 export interface MessageActions {
@@ -24,17 +23,17 @@ export interface MessageItemProps extends MessageActions {
   modelEntry: ModelEntry | undefined;
 }
 
-/** Tokens and cost of one answer: the gateway's billing headers when present, else the model's price list. */
+/** Tokens and cost of one answer: the gateway's own figure when it sent one, else the model's price list. */
 export function usageText(message: TreeMessage, model: ModelEntry | undefined): string | undefined {
   if (!message.usage) return undefined;
-  const { promptTokens, completionTokens } = message.usage;
+  const { promptTokens, completionTokens, costUsd } = message.usage;
   const parts = [`${promptTokens} in · ${completionTokens} out tokens`];
-  const cost = message.meta?.billing?.["x-masque-cost-usd"] ?? message.meta?.billing?.["x-masque-cost"];
-  if (cost !== undefined) parts.push(`$${cost}`);
+  const money = (usd: number) => (usd < 0.0001 ? usd.toExponential(1) : usd.toFixed(4));
+  if (costUsd !== undefined) parts.push(costUsd === 0 ? "free" : `$${money(costUsd)}`);
   else if (model) {
     const p = model.model_spec.pricing;
     const usd = (promptTokens * p.input_per_mtok + completionTokens * p.output_per_mtok) / 1_000_000;
-    parts.push(usd === 0 ? "free" : `≈ $${usd < 0.0001 ? usd.toExponential(1) : usd.toFixed(4)}`);
+    parts.push(usd === 0 ? "free" : `≈ $${money(usd)}`);
   }
   return parts.join(" · ");
 }
@@ -155,7 +154,10 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
 
   const streaming = message.status === "streaming" && live !== undefined;
   const meta = message.meta ?? live?.meta;
-  const badge = answerBadge(meta?.privacy, meta?.redactions);
+  const badge = answerBadge(meta?.privacy, meta?.redactions, {
+    verified: meta?.signature === "verified",
+    address: meta?.signingAddress,
+  });
   const usage = usageText(message, modelEntry);
   return (
     <article id={`m-${message.id}`} className="message assistant" aria-label="Answer" aria-busy={streaming}>
@@ -201,12 +203,14 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           </>
         )}
         {usage && <span className="usage">{usage}</span>}
-        {meta?.billing &&
-          Object.entries(meta.billing).map(([name, value]) => (
-            <span key={name} className="usage">
-              {billingLabel(name)}: {value}
-            </span>
-          ))}
+        {meta?.signature === "verified" && (
+          <span
+            className="usage"
+            title={meta.signingAddress ? `Signed by ${meta.signingAddress}` : undefined}
+          >
+            Signature verified by the gateway
+          </span>
+        )}
       </footer>
     </article>
   );

@@ -8,6 +8,10 @@ export interface ResponseMeta {
   rateLimit?: { remainingRequests?: number; limitRequests?: number; remainingTokens?: number };
   /** Any `x-masque-cost*`, `x-masque-balance*` or `x-masque-credit*` header, as sent. */
   billing?: Record<string, string>;
+  /** `x-masque-signature`: `verified` when the gateway checked the TEE's signature over this answer. */
+  signature?: string;
+  /** `x-masque-signing-address`: the key the answer was signed with. */
+  signingAddress?: string;
 }
 
 const num = (value: string | null): number | undefined =>
@@ -26,6 +30,10 @@ export function parseResponseMeta(headers: Headers): ResponseMeta {
     remainingTokens: num(headers.get("x-ratelimit-remaining-tokens")),
   };
   if (Object.values(rateLimit).some((v) => v !== undefined)) meta.rateLimit = rateLimit;
+  const signature = headers.get("x-masque-signature");
+  if (signature) meta.signature = signature;
+  const signingAddress = headers.get("x-masque-signing-address");
+  if (signingAddress) meta.signingAddress = signingAddress;
   const billing: Record<string, string> = {};
   headers.forEach((value, name) => {
     if (/^x-masque-(cost|balance|credit|diem)/.test(name)) billing[name] = value;
@@ -56,7 +64,19 @@ export function describeRedactions(counts: Record<string, number>): string {
   return parts.length === 0 ? "nothing needed redacting" : parts.join(", ");
 }
 
-/** A billing header's name as a label: `x-masque-credit-remaining` → "credit remaining". */
-export function billingLabel(header: string): string {
-  return header.replace(/^x-masque-/, "").replaceAll("-", " ");
+const BILLING_LABELS: Record<string, string> = {
+  "x-masque-balance-usd": "Balance",
+  "x-masque-balance-diem": "DIEM credit today",
+  "x-masque-cost-usd": "Cost",
+};
+
+/** A billing header as text: `x-masque-balance-usd: 4.2` → "Balance $4.20"; unknown ones by their name. */
+export function billingText(header: string, value: string): string {
+  const label = BILLING_LABELS[header];
+  const usd = Number(value);
+  // Every one of them is an amount in US dollars (DIEM credit is counted in USD too).
+  if (label && value.trim() !== "" && Number.isFinite(usd)) {
+    return `${label} $${usd < 0.01 && usd > 0 ? usd.toPrecision(2) : usd.toFixed(2)}`;
+  }
+  return `${header.replace(/^x-masque-/, "").replaceAll("-", " ")}: ${value}`;
 }

@@ -29,7 +29,7 @@ describe("streamChatCompletion", () => {
           chunk({ content: "Hel" }) + chunk({ content: "lo" }),
           chunk({ reasoning_content: "thinking…" }),
           chunk({}, "stop"),
-          `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 2 } })}\n\n`,
+          `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, cost_usd: 0.000012 } })}\n\n`,
           "data: [DONE]\n\n",
         ],
         {
@@ -70,7 +70,7 @@ describe("streamChatCompletion", () => {
         rateLimit: { remainingRequests: 9, limitRequests: 10, remainingTokens: undefined },
         billing: { "x-masque-balance-usd": "4.20" },
       },
-      usage: { promptTokens: 9, completionTokens: 2 },
+      usage: { promptTokens: 9, completionTokens: 2, costUsd: 0.000012 },
       finishReason: "stop",
     });
   });

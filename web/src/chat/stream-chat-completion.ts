@@ -13,6 +13,8 @@ export interface WireMessage {
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /** What the answer cost, from the gateway's `usage.cost_usd` (streams learn it only at the end). */
+  costUsd?: number;
 }
 
 export interface StreamChatOptions {
@@ -74,6 +76,7 @@ export async function streamChatCompletion(options: StreamChatOptions): Promise<
           promptTokens: c.usage.prompt_tokens,
           completionTokens: c.usage.completion_tokens ?? 0,
         };
+        if (typeof c.usage.cost_usd === "number") result.usage.costUsd = c.usage.cost_usd;
       }
       const choice = c.choices?.[0];
       if (!choice) continue;
@@ -98,7 +101,7 @@ interface ChunkShape {
     delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown };
     finish_reason?: string | null;
   }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number };
+  usage?: { prompt_tokens?: number; completion_tokens?: number; cost_usd?: number };
 }
 
 function parseChunk(data: string): unknown {

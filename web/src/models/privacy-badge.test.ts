@@ -29,6 +29,9 @@ describe("privacyBadge", () => {
 describe("answerBadge", () => {
   it("reads the x-masque-privacy header", () => {
     expect(answerBadge("tee-verified").label).toBe("TEE verified");
+    expect(answerBadge("tee-verified", undefined, { verified: true, address: "0xab" }).description).toContain(
+      "signing address 0xab",
+    );
     expect(answerBadge("local").tone).toBe("local");
     expect(answerBadge(undefined).tone).toBe("unavailable");
   });

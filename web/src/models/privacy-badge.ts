@@ -39,13 +39,20 @@ export function privacyBadge(spec: ModelSpec): PrivacyBadge {
  * (`tee-verified`, `anonymized`, `local`) and, for anonymized answers, the
  * `x-masque-redactions` counts when the gateway sent them.
  */
-export function answerBadge(privacy: string | undefined, redactions?: Record<string, number>): PrivacyBadge {
+export function answerBadge(
+  privacy: string | undefined,
+  redactions?: Record<string, number>,
+  signature?: { verified: boolean; address?: string },
+): PrivacyBadge {
   switch (privacy) {
     case "tee-verified":
       return {
         label: "TEE verified",
-        description:
-          "Answered inside an attested confidential VM whose attestation the gateway verified before sending.",
+        description: `Answered inside an attested confidential VM whose attestation the gateway verified before sending.${
+          signature?.verified
+            ? ` The gateway verified the enclave's signature over this answer${signature.address ? ` (signing address ${signature.address})` : ""}.`
+            : ""
+        }`,
         tone: "verified",
       };
     case "anonymized": {
