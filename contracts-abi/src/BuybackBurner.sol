@@ -33,6 +33,9 @@ import {VVV} from "./VVV.sol";
 /// any price: it would have to hold the pool price off for the whole window, against arbitrage. Batches
 /// are also rate-limited by `minBatchInterval`. The swap itself reverts if the pool pays less than
 /// `minVvvOut`, so a front-running trade makes the batch revert instead of filling at a worse price.
+/// Since the TWAP quote ignores the batch's own price impact and the pool's 0.3% fee, the bound also caps
+/// those at `maxDeviationBps`: the keeper sizes batches (by `receiptCount`) to the pool's depth, and a
+/// single card deposit should not be larger than the pool can absorb within that bound.
 ///
 /// Nothing but `executeBuyback` moves USDC out of this contract: there is no admin withdrawal.
 contract BuybackBurner is AccessControlDefaultAdminRules, ReentrancyGuardTransient {

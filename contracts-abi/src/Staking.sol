@@ -30,9 +30,10 @@ import {VVV} from "./VVV.sol";
 /// 2. Rounding dust. Both the accumulator increment `released * PRECISION / totalWeight` and each
 ///    account's accrual `weight * deltaAccumulator / PRECISION` round down. Every rounding therefore
 ///    favours the protocol, and the sum of all credited rewards can never exceed the released emission;
-///    the few wei lost per update are simply never minted. PRECISION is 1e27 to keep that loss below
-///    `totalWeight / 1e27` wei per update (i.e. nothing at realistic stake sizes), and the products go
-///    through `Math.mulDiv`, so they cannot overflow even for very small or very large weights.
+///    the wei lost are simply never minted. The loss is under `totalWeight / 1e27` wei per accumulator
+///    update (PRECISION is 1e27, so that is below one wei at any realistic stake) plus under one wei per
+///    account settlement. The products go through `Math.mulDiv`, so they cannot overflow even for very
+///    small or very large weights.
 ///
 /// 3. The staked token is the reward token. Rewards are *minted* by VVV on claim (capped by the schedule
 ///    inside VVV itself) and never paid out of this contract's VVV balance, so no staker's principal can
