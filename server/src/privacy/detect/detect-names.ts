@@ -47,7 +47,7 @@ const WEAK_BEFORE = new Set(
 );
 /** A speaker label ("Anna: …") or a vocative ("Anna, can you …") right after a word that opens a line or sentence. */
 const SPEAKER_OR_VOCATIVE =
-  /^(?::[ \t]*(?:\\?["“]|\S)|,[ \t]+(?:can|could|would|will|please|do|did|are|have|i|we|you|thanks|thank|how|what|where|when|why|is|let|it's|i'm)\b)/i;
+  /^(?::(?:[ \t]+\S|[ \t]*\\?["“])|,[ \t]+(?:can|could|would|will|please|do|did|are|have|i|we|you|thanks|thank|how|what|where|when|why|is|let|it's|i'm)\b)/i;
 /** Verbs people, not things, do right after their name: strong evidence. */
 const PERSON_VERB_AFTER =
   /^\s+(?:said|says|wrote|writes|asked|asks|replied|told|tells|shouted|whispered|smiled|laughed|cried|thinks|believes|lives|lived|grew up|was born|married|died|emailed|texted|had given|has given|began writing|points out|pointed out|is a \d+[- ]year[- ]old)\b|^['’]s\s+(?:address|phone|number|email|e-mail|birthday|wife|husband|mother|father|mom|dad|son|daughter|sister|brother|partner|car|house|flat|apartment|account|card|passport|office|desk|manager|boss|family)\b/i;
@@ -66,6 +66,8 @@ interface Token {
   sentenceStart: boolean;
   /** Also an everyday word ("Fox", "Baker"): not enough alone. */
   wordish?: boolean;
+  /** A known given name. */
+  given?: boolean;
 }
 
 const LETTER = /\p{L}/u;
@@ -120,6 +122,7 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
     let kind: Token["kind"] = "other";
     let score = 0;
     let wordish = false;
+    let given = false;
     const sentenceStart = tokens.length === 0 || startsSentence(text, start);
     const bare =
       lower.length > 2 && (lower.endsWith("'s") || lower.endsWith("’s")) ? lower.slice(0, -2) : lower;
@@ -135,6 +138,7 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
       // A name that is also a dictionary word ("Peter", "Baker") is a name only capitalised mid-sentence.
       const isWordName = (f & WordFlag.wordName) !== 0;
       wordish = isWordName;
+      given = isGiven;
       const wordName = isWordName && (cap ? sentenceStart : !lowerMode);
       const place = (f & WordFlag.place) !== 0;
       // "Paris", "York": a place that is also a name is ambiguous.
@@ -178,7 +182,7 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
       }
       if (score > 0) kind = "name";
     }
-    tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart, wordish });
+    tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart, wordish, given });
   }
   // After a title ("mr. chad farmer", "Dr. Fields") up to two words are a name, whatever else they mean.
   for (let k = 0; k + 1 < tokens.length; k++) {
@@ -198,6 +202,11 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
   }
   return tokens;
 }
+
+/** Before these a lone unknown word is more likely a place: "based in Pelhrimov". */
+const PLACE_PREPOSITIONS = new Set(
+  "in at from to near into via visit visited visiting around across".split(" "),
+);
 
 /** Words that never start or continue a name, even after a title. */
 const FUNCTION_WORDS = new Set(
@@ -241,7 +250,8 @@ function contextBefore(text: string, tokens: readonly Token[], index: number): n
     const t = tokens[k] as Token;
     const next = tokens[k + 1] as Token;
     const gap = text.slice(t.end, next.start);
-    if (gap.length > 4 || /[.!?;]/.test(gap.replace(/^\./, t.kind === "title" ? "" : "."))) break;
+    if (gap.length > 4 || /[.!?;&/()[\]{}<>=+*]/.test(gap.replace(/^\./, t.kind === "title" ? "" : ".")))
+      break;
     words.unshift(t.lower);
   }
   // "named him Mark", "call her Jo": the pronoun sits between the verb and the name.
@@ -270,13 +280,19 @@ export function detectNames(text: string, lowerMode = isLowerCaseText(text)): Pi
   for (let k = 1; k < tokens.length; k++) {
     const t = tokens[k] as Token;
     if (!t.cap || (t.kind !== "weak" && t.kind !== "other") || FUNCTION_WORDS.has(t.lower)) continue;
-    if (NOT_PERSON_AFTER.has(t.lower) || contextBefore(text, tokens, k) < 2) continue;
+    if (
+      NOT_PERSON_AFTER.has(t.lower) ||
+      nameLexicon().places.has(t.lower) ||
+      contextBefore(text, tokens, k) < 2
+    ) {
+      continue;
+    }
     t.kind = "name";
     t.score = 0.5;
   }
   const found: Array<{ start: number; end: number }> = [];
   const rejected: Array<{ first: number; last: number }> = [];
-  const accepted: Array<{ first: number; last: number }> = [];
+  const accepted: Array<{ first: number; last: number; span?: { start: number; end: number } }> = [];
 
   let i = 0;
   while (i < tokens.length) {
@@ -297,6 +313,7 @@ export function detectNames(text: string, lowerMode = isLowerCaseText(text)): Pi
       const next = tokens[j + 1] as Token;
       const cur = tokens[j] as Token;
       if (!joinable(text, cur, next)) break;
+      if (NOT_PERSON_AFTER.has(next.lower) && next.cap) break;
       if (next.kind === "name" || next.kind === "initial" || next.kind === "suffix") {
         j++;
         continue;
@@ -323,26 +340,97 @@ export function detectNames(text: string, lowerMode = isLowerCaseText(text)): Pi
     const span = acceptRun(text, tokens, i, j, lowerMode);
     if (span) {
       found.push(span);
-      accepted.push({ first: i, last: j });
+      accepted.push({ first: i, last: j, span });
     } else rejected.push({ first: i, last: j });
     i = j + 1;
   }
 
   // Lists: "Geraldino, Steven and Robin" — a capitalised word listed with a name is one too.
-  if (accepted.length > 0) {
-    for (const r of rejected) {
-      const first = tokens[r.first] as Token;
-      const last = tokens[r.last] as Token;
-      if (lowerMode ? first.score < 0.3 : !first.cap || first.score < 0.5) continue;
-      const listedWith = accepted.some(
-        (a) => listGap(text, tokens[a.last] as Token, first) || listGap(text, last, tokens[a.first] as Token),
-      );
-      if (listedWith) found.push({ start: first.start, end: trimPossessive(text, last) });
-    }
-  }
+  if (accepted.length > 0) listNames(text, tokens, accepted, rejected, found, lowerMode);
 
   addStructuredNames(text, tokens, found);
   return propagate(text, tokens, found);
+}
+
+type Run = { first: number; last: number; span?: { start: number; end: number } };
+
+/**
+ * Names in lists. A capitalised word listed next to an accepted name is a name
+ * too; an everyday word ("Brandy") only inside a real list with two or more
+ * names. A list of bare surnames ("Davis, Reynolds and Williamson") is the name
+ * of a firm, not of people, so its names are dropped.
+ */
+function listNames(
+  text: string,
+  tokens: readonly Token[],
+  accepted: Run[],
+  rejected: Run[],
+  found: Array<{ start: number; end: number }>,
+  lowerMode: boolean,
+): void {
+  const original = accepted.length;
+  const candidates: Run[] = [...rejected];
+  tokens.forEach((t, k) => {
+    if (t.kind === "weak") candidates.push({ first: k, last: k });
+  });
+  const listEnd = (t: Token) =>
+    /^(?:\s*(?:,|and\b|or\b|&|\.|;|!|\?|\)|$))/.test(text.slice(t.end, t.end + 5));
+  let pending = candidates;
+  for (let pass = 0; pass < 4 && pending.length > 0; pass++) {
+    const next: Run[] = [];
+    for (const r of pending) {
+      const first = tokens[r.first] as Token;
+      const last = tokens[r.last] as Token;
+      let eligible = lowerMode ? first.score >= 0.3 : first.cap && (first.score > 0 || first.kind === "weak");
+      if (eligible && first.kind === "weak") {
+        const near = accepted
+          .slice(0, original)
+          .filter((a) => Math.abs((tokens[a.first] as Token).start - first.start) < 100);
+        eligible = near.length >= 2 && listEnd(last);
+      }
+      const listedWith =
+        eligible &&
+        accepted.some(
+          (a) =>
+            listGap(text, tokens[a.last] as Token, first) || listGap(text, last, tokens[a.first] as Token),
+        );
+      if (!listedWith) {
+        next.push(r);
+        continue;
+      }
+      const span = { start: first.start, end: trimPossessive(text, last) };
+      found.push(span);
+      accepted.push({ ...r, span });
+    }
+    if (next.length === pending.length) break;
+    pending = next;
+  }
+  // Firms: three or more one-word surnames, no given name, "A, B and C".
+  const sorted = [...accepted].sort((a, b) => a.first - b.first);
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (
+      j + 1 < sorted.length &&
+      listGap(text, tokens[(sorted[j] as Run).last] as Token, tokens[(sorted[j + 1] as Run).first] as Token)
+    )
+      j++;
+    const cluster = sorted.slice(i, j + 1);
+    const oneWordSurnames = cluster.every((r) => r.first === r.last && !(tokens[r.first] as Token).given);
+    const lastGap =
+      j > i
+        ? text.slice(
+            (tokens[(sorted[j - 1] as Run).last] as Token).end,
+            (tokens[(sorted[j] as Run).first] as Token).start,
+          )
+        : "";
+    if (cluster.length >= 3 && oneWordSurnames && /\band\b|&/.test(lastGap)) {
+      for (const r of cluster) {
+        const at = found.indexOf(r.span as { start: number; end: number });
+        if (at >= 0) found.splice(at, 1);
+      }
+    }
+    i = j + 1;
+  }
 }
 
 function listGap(text: string, a: Token, b: Token): boolean {
@@ -412,13 +500,18 @@ function acceptRun(
       (context >= 2 && (only.cap || lowerMode)) ||
       (context >= 1 && only.score >= 0.6) ||
       // A known surname, or a word with a surname ending, inside a sentence: "the Sokolov novel".
-      (only.score >= 1.2 && only.cap && !first.sentenceStart && !only.wordish);
+      (only.score >= 1.2 &&
+        only.cap &&
+        !first.sentenceStart &&
+        !only.wordish &&
+        !PLACE_PREPOSITIONS.has(tokens[from - 1]?.lower ?? ""));
   }
   if (!ok) return null;
   // A lone capitalised everyday word opening a sentence is not a name.
   if (names.length === 1 && first.sentenceStart && (names[0] as Token).score < 1 && context < 2) return null;
   const stop = last.kind === "suffix" && last.dot ? last.end + 1 : trimPossessive(text, last);
-  return { start: first.start, end: stop };
+  // A title is part of how the person is named ("Dr. Kent Jaworski") and tells their gender: redact it too.
+  return { start: titled && prev ? prev.start : first.start, end: stop };
 }
 
 const NAME_KEY =

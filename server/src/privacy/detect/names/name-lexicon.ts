@@ -14,11 +14,10 @@ misty honey candy destiny harmony melody trinity unity liberty justice royal pri
 noble don van del win chance miles case bond hazel olive jade violet heather rosemary ginger basil herb rock
 cliff forest lake storm house lord park power rush sharp shaw stark steel strong swift trip north south east
 wing wise winter wren sunday monday friday jan mar jun jul aug sep oct nov dec sun mon tue wed thu fri sat ali
-lee kim ma li he an so do la le de di da du bin al el son ben tom tim kit ken ted dan jo mo ho ha min von sam
-nan ian amy eve ada ida ira una ana ava zoe cherry berry merry bliss blessing charity constance felicity verity
-prudence patience mercy serenity joyce dolly polly molly kitty bunny pepper coco gigi lulu lala nana papa mama
-baby sugar brandy whisky whiskey sherry memory echo fortune lucky happy doc doll sonny buddy rusty dusty randy
-dick willy`;
+ma li he an so do la le de di da du bin al el son kit ken ted mo ho ha min von nan eve ira cherry berry merry
+bliss blessing charity constance felicity verity prudence patience mercy serenity joyce dolly polly molly kitty
+bunny pepper coco gigi lulu lala nana papa mama baby sugar brandy whisky whiskey sherry memory echo fortune
+lucky happy doc doll sonny buddy rusty dusty randy dick willy`;
 
 const tokenize = (s: string) => s.split(/\s+/).filter(Boolean);
 
@@ -156,4 +155,7 @@ name names address email phone date time year years day days week weeks month mo
 i'm i've i'll i'd you're you've you'll you'd we're we've we'll we'd they're they've they'll they'd it's it'll
 that's there's here's what's who's where's when's how's let's he's she's he'll she'll he'd she'd don't doesn't
 didn't can't cannot won't wouldn't shouldn't couldn't isn't aren't wasn't weren't hasn't haven't hadn't ain't
+fax phone tel mobile cell email e-mail website web url subject re fwd bcc date note notes title company dept
+department ref todo ps faq bot user assistant system admin support agent customer client host guest moderator
+speaker narrator interviewer interviewee q a answer question reply from to sender recipient status summary
 `;
