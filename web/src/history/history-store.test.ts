@@ -1,5 +1,5 @@
 import "fake-indexeddb/auto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { addMessage, emptyTree } from "../chat/message-tree.ts";
 import type { Conversation } from "./conversation.ts";
 import { openHistoryDb } from "./history-db.ts";
@@ -118,4 +118,23 @@ describe("HistoryStore", () => {
     await store.eraseAll();
     expect(store.getSnapshot().conversations).toEqual([]);
   });
+
+  it("keeps two tabs in step: changes, deletions and switching encryption on", async () => {
+    const name = `h-${crypto.randomUUID()}`;
+    const tabA = new HistoryStore(name);
+    const tabB = new HistoryStore(name);
+    await tabA.load();
+    await tabB.load();
+    tabA.put(conversation("c1"));
+    await vi.waitFor(() => expect(tabB.get("c1")?.title).toContain(CANARY));
+    tabB.update("c1", (c) => ({ ...c, title: "Renamed in B" }));
+    await vi.waitFor(() => expect(tabA.get("c1")?.title).toBe("Renamed in B"));
+    tabA.remove("c1");
+    await vi.waitFor(() => expect(tabB.get("c1")).toBeUndefined());
+    await tabA.enableEncryption("pw");
+    await vi.waitFor(() => expect(tabB.getSnapshot().status).toBe("locked"));
+    await tabB.unlock("pw");
+    tabB.put(conversation("c2"));
+    await vi.waitFor(() => expect(tabA.get("c2")).toBeDefined());
+  }, 30_000);
 });

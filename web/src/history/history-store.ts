@@ -16,6 +16,12 @@ export interface HistorySnapshot {
 
 const VAULT = "vault";
 
+/** What one tab tells the others after it changed the history (same database, same origin). */
+type ChangeMessage =
+  | { kind: "record"; store: RecordStore; id: string }
+  | { kind: "vault" }
+  | { kind: "reset" };
+
 /**
  * The chat history of this browser, kept in IndexedDB and nowhere else. All
  * of it is held decrypted in memory while unlocked (search and the list need
@@ -31,7 +37,16 @@ export class HistoryStore {
   private listeners = new Set<() => void>();
   private snapshot: HistorySnapshot = { status: "loading", encrypted: false, conversations: [], presets: [] };
 
-  constructor(private readonly dbName = "masque-history") {}
+  private readonly channel: BroadcastChannel | undefined;
+
+  constructor(private readonly dbName = "masque-history") {
+    // Other tabs of the app hold their own copy in memory: tell them what changed.
+    if (typeof BroadcastChannel !== "undefined") {
+      this.channel = new BroadcastChannel(`${dbName}:changes`);
+      this.channel.onmessage = (e: MessageEvent<ChangeMessage>) => void this.onRemoteChange(e.data);
+      (this.channel as unknown as { unref?: () => void }).unref?.();
+    }
+  }
 
   /** For useSyncExternalStore. */
   subscribe = (listener: () => void): (() => void) => {
@@ -95,7 +110,10 @@ export class HistoryStore {
   remove(id: string): void {
     this.conversations.delete(id);
     this.publish();
-    void this.enqueue((db) => db.delete("conversations", id)).catch(() => {});
+    void this.enqueue(async (db) => {
+      await db.delete("conversations", id);
+      this.announce({ kind: "record", store: "conversations", id });
+    }).catch(() => {});
   }
 
   /** Stores a character preset. */
@@ -109,7 +127,10 @@ export class HistoryStore {
   removePreset(id: string): void {
     this.presets.delete(id);
     this.publish();
-    void this.enqueue((db) => db.delete("presets", id)).catch(() => {});
+    void this.enqueue(async (db) => {
+      await db.delete("presets", id);
+      this.announce({ kind: "record", store: "presets", id });
+    }).catch(() => {});
   }
 
   /** Adds imported conversations; one already here is replaced only by a newer copy. */
@@ -143,6 +164,7 @@ export class HistoryStore {
     await this.enqueue(async (db) => {
       await db.put("meta", header, VAULT);
       this.header = header;
+      this.announce({ kind: "vault" });
     });
   }
 
@@ -168,6 +190,7 @@ export class HistoryStore {
       this.conversations.clear();
       this.presets.clear();
       this.publish("ready");
+      this.announce({ kind: "reset" });
     });
   }
 
@@ -217,6 +240,7 @@ export class HistoryStore {
       // switched on is sealed too. Never write in the clear while a vault exists.
       if (this.header && !this.key) throw new Error("The history is locked.");
       await db.put(store, await this.encode(store, id, value, this.key));
+      this.announce({ kind: "record", store, id });
     }).catch((err: unknown) => {
       this.publish(undefined, `Saving the history failed: ${err instanceof Error ? err.message : err}`);
     });
@@ -251,7 +275,43 @@ export class HistoryStore {
       this.key = key;
       this.header = header;
       this.publish();
+      this.announce({ kind: "reset" });
     });
+  }
+
+  private announce(message: ChangeMessage): void {
+    this.channel?.postMessage(message);
+  }
+
+  /** Another tab changed the history: re-read what it changed (or everything, if the vault changed). */
+  private async onRemoteChange(message: ChangeMessage): Promise<void> {
+    try {
+      const db = await this.open();
+      if (message.kind === "reset") {
+        // Encryption switched on or off, or everything erased: start over (locked, if a vault is new).
+        this.key = undefined;
+        this.header = undefined;
+        this.conversations.clear();
+        this.presets.clear();
+        await this.load();
+      } else if (message.kind === "vault") {
+        this.header = await db.get("meta", VAULT);
+      } else if (this.snapshot.status === "ready") {
+        const record = await db.get(message.store, message.id);
+        if (message.store === "conversations") {
+          if (record) {
+            const c = await this.decode<Conversation>("conversations", record);
+            this.conversations.set(c.id, c);
+          } else this.conversations.delete(message.id);
+        } else if (record) {
+          const p = await this.decode<Preset>("presets", record);
+          this.presets.set(p.id, p);
+        } else this.presets.delete(message.id);
+        this.publish();
+      }
+    } catch (err) {
+      this.publish(undefined, `Another tab changed the history and it could not be re-read: ${String(err)}`);
+    }
   }
 
   private publish(status?: HistorySnapshot["status"], error?: string): void {
