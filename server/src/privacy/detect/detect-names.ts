@@ -24,15 +24,14 @@ const NOT_PERSON_AFTER = new Set(
   island islands valley hills heights bay mountain mount hospital church hotel airport station center centre club
   capital media studios records motors airlines insurance services software networks analytics data digital health
   greens coves flats extensions extension parks gardens point points route drive terrace crescent str square plaza
-  alley trail highway parkway estates heights meadows ridge grove fort union port ville tv radio news times post`.split(
-    /\s+/,
-  ),
+  alley trail highway parkway estates heights meadows ridge grove fort union port ville tv radio news times post
+  orchestra band choir ensemble quartet trio firm agency`.split(/\s+/),
 );
 
 /** Phrases right before a name that say a person is named next. */
 const STRONG_BEFORE = new Set(
   `dear hi hello hey thanks regards sincerely cheers named called signed attn cc name author
-  my_name_is name_is names_are name's call_me i_am i'm this_is it's thank_you yours_truly best_regards kind_regards
+  my_name_is name_is names_are name's call_me people_call_me call i_am i'm this_is it's thank_you yours_truly best_regards kind_regards
   calls nicknamed says said asks asked adds added explains explained notes noted writes wrote according_to
   wife husband son daughter mother father mom dad mum brother sister friend colleague boss partner cousin uncle aunt
   grandma grandpa grandmother grandfather niece nephew kid kids child fiancé fiance fiancée girlfriend boyfriend
@@ -203,6 +202,9 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
   return tokens;
 }
 
+/** Before a list of surnames, these make it a firm: "a year at Jones, Mitchell and Williams". */
+const FIRM_BEFORE = new Set("at from of for with by to in join joined joins joining".split(" "));
+
 /** Before these a lone unknown word is more likely a place: "based in Pelhrimov". */
 const PLACE_PREPOSITIONS = new Set(
   "in at from to near into via visit visited visiting around across".split(" "),
@@ -210,7 +212,7 @@ const PLACE_PREPOSITIONS = new Set(
 
 /** Words that never start or continue a name, even after a title. */
 const FUNCTION_WORDS = new Set(
-  "the a an and or but of to in on at for with by from is are was were be been has have had who which that this what i you he she we they it".split(
+  "the a an and or but of to in on at for with by from is are was were be been has have had who which that this what i you he she we they it me him her us them my your our their its his not no yes maybe please".split(
     " ",
   ),
 );
@@ -254,6 +256,7 @@ function contextBefore(text: string, tokens: readonly Token[], index: number): n
       break;
     words.unshift(t.lower);
   }
+  if (words.length > 1 && STRONG_BEFORE.has(words.slice(-2).join("_"))) return 2;
   // "named him Mark", "call her Jo": the pronoun sits between the verb and the name.
   if (words.length > 1 && /^(?:him|her|them|me|us)$/.test(words[words.length - 1] as string)) words.pop();
   const n = words.length;
@@ -423,7 +426,18 @@ function listNames(
             (tokens[(sorted[j] as Run).first] as Token).start,
           )
         : "";
-    if (cluster.length >= 3 && oneWordSurnames && /\band\b|&/.test(lastGap)) {
+    const before = tokens[(sorted[i] as Run).first - 1];
+    const after = tokens[(sorted[j] as Run).last + 1];
+    const firmContext =
+      (before !== undefined && FIRM_BEFORE.has(before.lower)) ||
+      (after !== undefined && after.cap && NOT_PERSON_AFTER.has(after.lower)) ||
+      /^\s+is\s+an?\s+\w+\s+(?:agency|firm|company|consultancy|practice|partnership)\b/.test(
+        text.slice(
+          (tokens[(sorted[j] as Run).last] as Token).end,
+          (tokens[(sorted[j] as Run).last] as Token).end + 40,
+        ),
+      );
+    if (cluster.length >= 3 && oneWordSurnames && firmContext && /\band\b|&/.test(lastGap)) {
       for (const r of cluster) {
         const at = found.indexOf(r.span as { start: number; end: number });
         if (at >= 0) found.splice(at, 1);
@@ -487,7 +501,10 @@ function acceptRun(
       : STRONG_AFTER.test(following)
         ? 1
         : 0;
-  const context = Math.max(before, after);
+  // A vocative closing a sentence: "Don't go to town, Mark!"
+  const vocative =
+    /,\s*$/.test(text.slice(Math.max(0, first.start - 2), first.start)) && /^[!?]/.test(following);
+  const context = Math.max(before, after, vocative ? 2 : 0);
 
   let ok: boolean;
   if (names.length >= 2) {

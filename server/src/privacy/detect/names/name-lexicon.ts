@@ -21,7 +21,7 @@ lucky happy doc doll sonny buddy rusty dusty randy dick willy`;
 
 const tokenize = (s: string) => s.split(/\s+/).filter(Boolean);
 
-/** Adds a word and its regular inflections (plural, past, gerund, adverb, agent noun). */
+/** Adds a word and its regular inflections (plural or third person, past, gerund, adverb). */
 function expandInflections(word: string, into: Set<string>): void {
   into.add(word);
   if (word.length < 3 || word.includes(" ")) return;
@@ -31,14 +31,10 @@ function expandInflections(word: string, into: Set<string>): void {
   into.add(consonantY ? `${stem}ies` : sibilant ? `${word}es` : `${word}s`);
   if (word.endsWith("e")) {
     into.add(`${word}d`);
-    into.add(`${word}r`);
-    into.add(`${word}rs`);
     into.add(`${word.slice(0, -1)}ing`);
   } else {
     into.add(consonantY ? `${stem}ied` : `${word}ed`);
     into.add(`${word}ing`);
-    into.add(consonantY ? `${stem}ier` : `${word}er`);
-    into.add(`${word}ers`);
   }
   into.add(consonantY ? `${stem}ily` : `${word}ly`);
 }
