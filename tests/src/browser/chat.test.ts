@@ -321,6 +321,7 @@ describe.skipIf(!hasShared("models/stories260K.gguf"))("the chat app in a browse
         // Every control in the accessibility tree has a name (with the drawer open, so it has the most).
         await page.getByRole("button", { name: "Open history" }).click();
         await page.getByRole("button", { name: "Privacy & data" }).waitFor();
+        await page.waitForTimeout(300); // the drawer slides in
         const cdp = await context.newCDPSession(page);
         const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as {
           nodes: Array<{ ignored: boolean; role?: { value: string }; name?: { value: string } }>;

@@ -226,8 +226,16 @@ function Chat() {
             onChange={chooseModel}
             disabled={generating}
           />
-          <button type="button" className="ghost small" onClick={() => setDialog("settings")}>
-            Chat settings
+          <button
+            type="button"
+            className="ghost small"
+            aria-label="Chat settings"
+            onClick={() => setDialog("settings")}
+          >
+            <span className="wide-only">Chat settings</span>
+            <span className="narrow-only" aria-hidden="true">
+              ⚙
+            </span>
           </button>
         </header>
         {gatewayError && (
