@@ -1,8 +1,10 @@
 import { serve } from "@hono/node-server";
 import { readDeployments } from "@masque/contracts-abi/deploy";
-import { createPublicClient, http } from "viem";
+import { createPublicClient, http, type PublicClient } from "viem";
 import { createApp } from "./app.ts";
 import { TeeAttestations } from "./attestation/tee-attestations.ts";
+import { ChainDiemCredit } from "./chain/diem-credit-reader.ts";
+import { startChainJobs } from "./chain/start-chain-jobs.ts";
 import { loadConfigOrExit } from "./config/env.ts";
 import { openDatabase } from "./db/open-database.ts";
 import { RateLimiter } from "./limits/rate-limiter.ts";
@@ -44,11 +46,32 @@ if (attestations) {
 }
 const stopAttesting = attestations?.start();
 
+// The chain: DIEM credit read per account, and subscription payments followed.
+const chainClient =
+  config.chainRpc && deployments
+    ? (createPublicClient({ transport: http(config.chainRpc, { batch: true }) }) as PublicClient)
+    : undefined;
+const stopChainJobs =
+  chainClient && deployments
+    ? startChainJobs({
+        db,
+        client: chainClient,
+        deployments,
+        confirmations: config.chainConfirmations,
+        pollMs: config.chainPollMs,
+        logger,
+      })
+    : undefined;
+
 const app = createApp({
   db,
   catalog,
   attestations,
   rateLimiter: new RateLimiter(),
+  diemCredit:
+    chainClient && deployments
+      ? new ChainDiemCredit(db, chainClient, deployments.contracts.diem, config.diemRefreshMs)
+      : undefined,
   logger,
   upstreamTimeoutMs: config.upstreamTimeoutMs,
   maxBodyBytes: config.maxBodyBytes,
@@ -58,7 +81,7 @@ const app = createApp({
     publicUrl: config.publicUrl,
     chainId: config.chainId,
     // With a chain, contract wallets can sign in too (ERC-1271/6492 through the RPC).
-    client: config.chainRpc ? createPublicClient({ transport: http(config.chainRpc) }) : undefined,
+    client: chainClient,
   },
 });
 
@@ -69,6 +92,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 const shutdown = () => {
   stopRefreshing();
   stopAttesting?.();
+  stopChainJobs?.();
   server.close(() => {
     db.$client.close();
     process.exit(0);

@@ -2,6 +2,7 @@ import { AuthenticationError, InvalidRequestError } from "@masque/shared";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { type Address, type Hex, type PublicClient, verifyMessage } from "viem";
 import { generateSiweNonce, parseSiweMessage, verifySiweMessage } from "viem/siwe";
+import { applyPendingPayments } from "../billing/subscription-payments.ts";
 import type { Db } from "../db/open-database.ts";
 import { accounts, siweNonces } from "../db/schema.ts";
 import { newId } from "./api-keys.ts";
@@ -88,19 +89,23 @@ export function accountForWallet(db: Db, address: Address, link: { accountId: st
       .where(eq(accounts.walletAddress, wallet))
       .get();
     if (existing) return existing.id;
-    if (link) {
-      const current = tx
+    let id: string;
+    const current =
+      link &&
+      tx
         .select({ wallet: accounts.walletAddress })
         .from(accounts)
         .where(eq(accounts.id, link.accountId))
         .get();
-      if (current && current.wallet === null) {
-        tx.update(accounts).set({ walletAddress: wallet }).where(eq(accounts.id, link.accountId)).run();
-        return link.accountId;
-      }
+    if (link && current && current.wallet === null) {
+      id = link.accountId;
+      tx.update(accounts).set({ walletAddress: wallet }).where(eq(accounts.id, id)).run();
+    } else {
+      id = newId("acct");
+      tx.insert(accounts).values({ id, walletAddress: wallet }).run();
     }
-    const id = newId("acct");
-    tx.insert(accounts).values({ id, walletAddress: wallet }).run();
+    // Payments the wallet made before it had an account take effect now.
+    applyPendingPayments(tx, wallet);
     return id;
   });
 }

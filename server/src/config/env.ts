@@ -29,6 +29,9 @@ const envSchema = z.object({
   MASQUE_CHAIN_PORT: port.default(8545),
   MASQUE_PUBLIC_CHAIN_RPC: z.url().optional(),
   MASQUE_DEPLOYMENTS: z.string().min(1).optional(),
+  MASQUE_CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).optional(),
+  MASQUE_CHAIN_POLL_MS: positiveInt.default(2_000),
+  MASQUE_DIEM_REFRESH_MS: positiveInt.default(60_000),
   MASQUE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -60,6 +63,11 @@ export interface Config {
   publicChainRpc: string | undefined;
   /** The contract addresses file. */
   deploymentsFile: string;
+  /** Blocks a payment must be under before it counts: 0 on the local chain, 5 elsewhere by default. */
+  chainConfirmations: number;
+  chainPollMs: number;
+  /** How long a DIEM stake read stays fresh. */
+  diemRefreshMs: number;
 }
 
 /** Thrown when an environment variable is invalid; the message names each variable at fault. */
@@ -93,6 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chainRpc: e.MASQUE_CHAIN_RPC,
     chainId: e.MASQUE_CHAIN_ID,
     chainPort: e.MASQUE_CHAIN_PORT,
+    chainConfirmations: e.MASQUE_CHAIN_CONFIRMATIONS ?? (e.MASQUE_CHAIN_ID === 31337 ? 0 : 5),
+    chainPollMs: e.MASQUE_CHAIN_POLL_MS,
+    diemRefreshMs: e.MASQUE_DIEM_REFRESH_MS,
     publicChainRpc: e.MASQUE_PUBLIC_CHAIN_RPC ?? e.MASQUE_CHAIN_RPC,
     deploymentsFile: e.MASQUE_DEPLOYMENTS
       ? resolveFromInvocationDir(e.MASQUE_DEPLOYMENTS)

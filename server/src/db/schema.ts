@@ -144,7 +144,10 @@ export const reservations = sqliteTable(
     createdAt: createdAt(),
     settledAt: integer("settled_at", { mode: "timestamp_ms" }),
   },
-  (t) => [index("reservations_key_idx").on(t.keyId, t.createdAt), index("reservations_account_idx").on(t.accountId)],
+  (t) => [
+    index("reservations_key_idx").on(t.keyId, t.createdAt),
+    index("reservations_account_idx").on(t.accountId),
+  ],
 );
 
 /** Credit granted per account and period (a UTC day of DIEM credit, a month of plan credit). */
@@ -166,4 +169,38 @@ export const siweNonces = sqliteTable("siwe_nonces", {
   nonce: text("nonce").primaryKey(),
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
   usedAt: integer("used_at", { mode: "timestamp_ms" }),
+});
+
+/** USDC subscription payments seen on-chain; one row per `Subscribed` log, whatever happens to it. */
+export const chainPayments = sqliteTable(
+  "chain_payments",
+  {
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    blockNumber: integer("block_number").notNull(),
+    blockHash: text("block_hash").notNull(),
+    /** The paying wallet, lower-case hex. */
+    subscriber: text("subscriber").notNull(),
+    tier: text("tier", { enum: ["free", "pro", "pro_plus", "max"] }).notNull(),
+    periods: integer("periods").notNull(),
+    paidUntil: integer("paid_until", { mode: "timestamp_ms" }).notNull(),
+    /** USDC base units (6 decimals), as decimal strings. */
+    amount: text("amount").notNull(),
+    buybackAmount: text("buyback_amount").notNull(),
+    receiptId: text("receipt_id").notNull(),
+    /** The account it activated; null until a wallet-linked account exists. */
+    accountId: text("account_id").references(() => accounts.id),
+    appliedAt: integer("applied_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.txHash, t.logIndex] }),
+    index("chain_payments_subscriber_idx").on(t.subscriber),
+  ],
+);
+
+/** How far a chain follower has read: the last block, and its hash to notice reorgs. */
+export const chainCursors = sqliteTable("chain_cursors", {
+  name: text("name").primaryKey(),
+  blockNumber: integer("block_number").notNull(),
+  blockHash: text("block_hash").notNull(),
 });
