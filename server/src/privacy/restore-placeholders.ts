@@ -23,7 +23,7 @@ interface Matcher {
   vault: PlaceholderVault;
   /** The vault's size when compiled; a larger vault means recompiling. */
   size: number;
-  types: Array<{ type: PiiType; words: readonly string[]; count: number }>;
+  types: Array<{ type: PiiType; words: readonly string[]; count: number; code: number }>;
   /** `starts[c]` is 1 when ASCII code `c` may open a placeholder: `[` or a type's first letter, any case. */
   starts: Uint8Array;
 }
@@ -35,8 +35,8 @@ function compileMatcher(vault: PlaceholderVault): Matcher {
   for (const [type, words] of TYPE_WORDS) {
     const count = vault.countOf(type);
     if (count === 0) continue;
-    types.push({ type, words, count });
     const first = (words[0] as string).charCodeAt(0);
+    types.push({ type, words, count, code: first });
     starts[first] = 1;
     starts[first - 32] = 1;
   }
@@ -85,7 +85,9 @@ function matchAt(
   let best: Match = NONE;
   const bodyStart = bracket ? start + 1 : start;
   if (bracket && bodyStart >= text.length) return final ? NONE : PENDING;
-  for (const { type, words, count } of matcher.types) {
+  const first = text.charCodeAt(bodyStart) | 32;
+  for (const { type, words, count, code } of matcher.types) {
+    if (first !== code) continue;
     const r = matchType(text, bodyStart, words, count, bracket, final);
     if (r.kind === "pending") pending = true;
     else if (r.kind === "match") {
@@ -100,6 +102,8 @@ function matchAt(
 }
 
 type TypeMatch = { kind: "none" } | { kind: "pending" } | { kind: "match"; end: number; index: number };
+const NO_TYPE: TypeMatch = { kind: "none" };
+const PENDING_TYPE: TypeMatch = { kind: "pending" };
 
 function matchType(
   text: string,
@@ -110,7 +114,7 @@ function matchType(
   final: boolean,
 ): TypeMatch {
   const n = text.length;
-  const endOfText: TypeMatch = final ? { kind: "none" } : { kind: "pending" };
+  const endOfText: TypeMatch = final ? NO_TYPE : PENDING_TYPE;
   let j = from;
   for (let w = 0; w < words.length; w++) {
     const word = words[w] as string;
@@ -118,29 +122,29 @@ function matchType(
     for (let k = 0; k < word.length; k++, j++) {
       if (j >= n) return endOfText;
       // ASCII case folding: type names are ASCII, and only an ASCII letter can match one.
-      if ((text.charCodeAt(j) | 32) !== word.charCodeAt(k)) return { kind: "none" };
+      if ((text.charCodeAt(j) | 32) !== word.charCodeAt(k)) return NO_TYPE;
     }
   }
   if (j >= n) return endOfText;
   if (isSeparator(text[j])) j++;
   if (j >= n) return endOfText;
-  if (!isDigit(text[j]) || text[j] === "0") return { kind: "none" };
+  if (!isDigit(text[j]) || text[j] === "0") return NO_TYPE;
   const digitsStart = j;
   while (j < n && isDigit(text[j])) j++;
   const digits = text.slice(digitsStart, j);
   // Never more digits than the largest issued index has.
-  if (digits.length > String(count).length) return { kind: "none" };
+  if (digits.length > String(count).length) return NO_TYPE;
   if (j >= n) {
-    if (final) return bracket ? { kind: "none" } : indexMatch(digits, j, count);
-    return { kind: "pending" };
+    if (final) return bracket ? NO_TYPE : indexMatch(digits, j, count);
+    return PENDING_TYPE;
   }
-  if (bracket) return text[j] === "]" ? indexMatch(digits, j + 1, count) : { kind: "none" };
-  return isWordChar(text[j]) ? { kind: "none" } : indexMatch(digits, j, count);
+  if (bracket) return text[j] === "]" ? indexMatch(digits, j + 1, count) : NO_TYPE;
+  return isWordChar(text[j]) ? NO_TYPE : indexMatch(digits, j, count);
 }
 
 function indexMatch(digits: string, end: number, count: number): TypeMatch {
   const index = Number(digits);
-  return index >= 1 && index <= count ? { kind: "match", end, index } : { kind: "none" };
+  return index >= 1 && index <= count ? { kind: "match", end, index } : NO_TYPE;
 }
 
 function escapeValue(value: string, mode: RestoreEscape): string {

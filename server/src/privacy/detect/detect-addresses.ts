@@ -91,16 +91,27 @@ function tokenizeWindow(text: string, from: number, to: number, out: Tok[]): voi
     const first = word.charCodeAt(0);
     const num = first >= 48 && first <= 57;
     const lower = word.toLowerCase().replace(/\.$/, "");
-    const gap = prev === from && out.length > 0 ? "\n" : text.slice(prev, m.index);
+    // The gap before the token, read without slicing: spaces only, a comma, a line break.
+    let spaces = 0;
+    let commas = 0;
+    let breaks = prev === from && out.length > 0 ? 1 : 0;
+    let other = 0;
+    for (let i = breaks ? m.index : prev; i < m.index; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 160) spaces++;
+      else if (c === 44) commas++;
+      else if (c === 10 || c === 13) breaks++;
+      else other++;
+    }
     out.push({
       start: m.index,
       end: m.index + word.length,
       lower,
       num,
       cap: !num && word[0] !== lower[0],
-      spaced: /^[ \t\u00a0]{1,3}$/.test(gap),
-      comma: /^[ \t]*,[ \t]*$/.test(gap),
-      newline: gap.includes("\n"),
+      spaced: spaces >= 1 && spaces <= 3 && commas + breaks + other === 0,
+      comma: commas === 1 && breaks + other === 0,
+      newline: breaks > 0,
     });
     prev = m.index + word.length;
   }

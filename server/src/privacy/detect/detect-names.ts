@@ -202,6 +202,13 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
   return tokens;
 }
 
+let lexicon: ReturnType<typeof nameLexicon> | undefined;
+/** The name lexicon, loaded on first use. */
+const LEXICON = () => {
+  lexicon ??= nameLexicon();
+  return lexicon;
+};
+
 /** Before a list of surnames, these make it a firm: "a year at Jones, Mitchell and Williams". */
 const FIRM_BEFORE = new Set("at from of for with by to in join joined joins joining".split(" "));
 
@@ -245,27 +252,44 @@ function joinable(text: string, a: Token, b: Token): boolean {
   return true;
 }
 
+/** Last words of the strong phrases: a cheap first test before joining words. */
+const STRONG_LAST = new Set([...STRONG_BEFORE].map((p) => p.slice(p.lastIndexOf("_") + 1)));
+const PRONOUNS = new Set(["him", "her", "them", "me", "us"]);
+
 /** Context of a run from the words before it: 2 strong, 1 weak, 0 none. */
 function contextBefore(text: string, tokens: readonly Token[], index: number): number {
-  const words: string[] = [];
-  for (let k = index - 1; k >= 0 && k >= index - 3; k--) {
+  // Up to three words, stopping at punctuation that ends a clause.
+  let k = index - 1;
+  let count = 0;
+  for (; k >= 0 && count < 3; k--) {
     const t = tokens[k] as Token;
     const next = tokens[k + 1] as Token;
-    const gap = text.slice(t.end, next.start);
-    if (gap.length > 4 || /[.!?;&/()[\]{}<>=+*]/.test(gap.replace(/^\./, t.kind === "title" ? "" : ".")))
-      break;
-    words.unshift(t.lower);
+    if (next.start - t.end > 4 || clauseBreak(text, t, next)) break;
+    count++;
   }
-  if (words.length > 1 && STRONG_BEFORE.has(words.slice(-2).join("_"))) return 2;
+  if (count === 0) return 0;
+  const word = (n: number) => (tokens[index - n] as Token).lower;
+  if (count > 1 && STRONG_BEFORE.has(`${word(2)}_${word(1)}`)) return 2;
+  let lastAt = 1;
   // "named him Mark", "call her Jo": the pronoun sits between the verb and the name.
-  if (words.length > 1 && /^(?:him|her|them|me|us)$/.test(words[words.length - 1] as string)) words.pop();
-  const n = words.length;
-  if (n === 0) return 0;
-  const last = words[n - 1] as string;
-  const two = words.slice(-2).join("_");
-  const three = words.slice(-3).join("_");
-  if (STRONG_BEFORE.has(last) || STRONG_BEFORE.has(two) || STRONG_BEFORE.has(three)) return 2;
+  if (count > 1 && PRONOUNS.has(word(1))) lastAt = 2;
+  const last = word(lastAt);
+  if (STRONG_LAST.has(last)) {
+    if (STRONG_BEFORE.has(last)) return 2;
+    if (count > lastAt && STRONG_BEFORE.has(`${word(lastAt + 1)}_${last}`)) return 2;
+    if (count > lastAt + 1 && STRONG_BEFORE.has(`${word(lastAt + 2)}_${word(lastAt + 1)}_${last}`)) return 2;
+  }
   return WEAK_BEFORE.has(last) ? 1 : 0;
+}
+
+/** Whether the characters between two tokens end a clause or are not prose. */
+function clauseBreak(text: string, a: Token, b: Token): boolean {
+  for (let i = a.end; i < b.start; i++) {
+    const ch = text[i] as string;
+    if (ch === "." && i === a.end && a.kind === "title") continue;
+    if (".!?;&/()[]{}<>=+*".includes(ch)) return true;
+  }
+  return false;
 }
 
 /**
@@ -477,7 +501,7 @@ function acceptRun(
   const last = run[run.length - 1] as Token;
   const next = tokens[end + 1];
   // "New York", "Santa Monica": a place written in two words.
-  const places = nameLexicon().places;
+  const places = LEXICON().places;
   const before1 = tokens[from - 1];
   if (before1 && places.has(`${before1.lower} ${first.lower}`)) return null;
   if (run.length === 2 && places.has(`${first.lower} ${last.lower}`)) return null;
@@ -535,6 +559,13 @@ const NAME_KEY =
   /^(?:(?:first|last|full|given|family|middle|display|contact|customer|client|patient|employee|author|owner|sender|recipient|assignee|reviewer|user|account|holder|card_?holder|emergency_?contact|maiden)[_ -]?name|name|surname|forename|author|owner|assignee|recipient|sender|customer|patient|employee|contact|signed_?by|created_?by|manager|spouse|guardian)$/i;
 const QUOTED = /(["'`])(\p{L}[\p{L}\p{M}'’. -]{1,50}?)\1/gu;
 
+/** Letters, digits, `_`, `-` and space: what a key may be made of. */
+function isKeyChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 32
+  );
+}
+
 /** Whether a value has the shape of a name: one to five words of letters (initials allowed). */
 function looksLikeName(value: string): boolean {
   const words = value
@@ -564,7 +595,8 @@ function addStructuredNames(
     while (k >= 0 && text[k] === " ") k--;
     if (text[k] === '"' || text[k] === "'" || text[k] === "`") k--;
     const keyEnd = k + 1;
-    while (k >= 0 && keyEnd - k <= 30 && /[\w -]/.test(text[k] as string)) k--;
+    while (k >= 0 && keyEnd - k <= 30 && isKeyChar(text.charCodeAt(k))) k--;
+    if (keyEnd - k < 4) continue;
     const key = text.slice(k + 1, keyEnd).trim();
     if (!NAME_KEY.test(key)) continue;
     let v = sep.index + 1;
