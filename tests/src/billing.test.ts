@@ -103,6 +103,19 @@ describe("metering", () => {
     // Pro's $10 of plan credit is spent before the USD balance.
     expect(response.headers.get("x-masque-balance-usd")).toBe("14.982000");
     expect(usdBalance(paidAccount)).toBe(5_000_000);
+
+    // A stream's cost and balances arrive in its usage chunk.
+    const stream = await clientFor(paid).chat.completions.create({
+      model: "pricey",
+      messages: [{ role: "user", content: "hi" }],
+      max_tokens: 50,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let usage: Record<string, number> | undefined;
+    for await (const chunk of stream) if (chunk.usage) usage = chunk.usage as unknown as Record<string, number>;
+    expect(usage?.cost_usd).toBeCloseTo(0.018, 9);
+    expect(usage?.balance_usd).toBeCloseTo(14.964, 6);
   });
 
   it("50 concurrent requests against a balance that covers 10 never overdraw it", async () => {

@@ -165,6 +165,13 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     includeUsage: request.stream_options?.include_usage === true,
     abort,
     settle,
+    balances: () => {
+      const h = meter.balanceHeaders();
+      return {
+        balance_usd: Number(h["x-masque-balance-usd"]),
+        balance_diem: Number(h["x-masque-balance-diem"]),
+      };
+    },
     logger: deps.logger,
   });
   return { stream: true, body, headers };
@@ -218,6 +225,8 @@ interface RelayOptions {
   includeUsage: boolean;
   abort: AbortController;
   settle: (usage: TokenUsage) => number;
+  /** Balances after settlement, in USD, for the usage chunk. */
+  balances: () => { balance_usd: number; balance_diem: number };
   logger: Logger;
 }
 
@@ -240,9 +249,11 @@ function relayStream(
   let settled: OpenAIUsage | undefined;
   const settleOnce = (): OpenAIUsage => {
     if (!settled) {
-      settled =
+      const usage =
         reported ?? makeUsage(countPromptTokens(o.upstreamBody.messages), countCompletionTokens(delivered));
-      o.settle({ promptTokens: settled.prompt_tokens, completionTokens: settled.completion_tokens });
+      const cost = o.settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
+      // The stream's headers went out before its cost was known: cost and balances travel here.
+      settled = { ...usage, cost_usd: cost / MICRO_USD, ...o.balances() };
     }
     return settled;
   };

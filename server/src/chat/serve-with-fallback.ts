@@ -26,7 +26,11 @@ function refusal(
       { param: "model" },
     );
   }
-  if (principal.via.kind === "key" && principal.via.modelPrivacy === "private_only" && model.privacy === "anonymized") {
+  if (
+    principal.via.kind === "key" &&
+    principal.via.modelPrivacy === "private_only" &&
+    model.privacy === "anonymized"
+  ) {
     return new PermissionDeniedError(
       `This key may use private models only (TEE and local); '${model.id}' is a third-party model.`,
       "model_privacy_restricted",

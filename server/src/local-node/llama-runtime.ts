@@ -100,7 +100,8 @@ export class LlamaRuntime {
       const promptTokens = contextText.tokenize(loaded.model.tokenizer).length;
       let completionTokens = 0;
       const result = await chat.generateResponse(fullHistory, {
-        maxTokens: options.maxTokens,
+        // Without a limit a small model can ramble on indefinitely: stop at the context's end.
+        maxTokens: options.maxTokens ?? Math.max(1, loaded.context.contextSize - promptTokens),
         temperature: options.temperature,
         topP: options.topP,
         seed: options.seed,

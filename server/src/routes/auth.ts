@@ -1,3 +1,4 @@
+import { AuthenticationError } from "@masque/shared";
 import { eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -90,6 +91,20 @@ export function authRoute(db: Db, siwe: SiweSettings) {
         { account: { id: accountId, tier: account?.tier ?? "free" }, created },
         created ? 201 : 200,
       );
+    })
+    .get("/session", (c) => {
+      // Read-only: which account the cookie belongs to, without starting a new session.
+      const token = getCookie(c, SESSION_COOKIE);
+      const principal = token ? findSession(db, token) : undefined;
+      if (!principal) throw new AuthenticationError("No session; sign in first.", "no_session");
+      const account = db.select().from(accounts).where(eq(accounts.id, principal.accountId)).get();
+      return c.json({
+        account: {
+          id: principal.accountId,
+          tier: principal.tier,
+          wallet_address: account?.walletAddress ?? null,
+        },
+      });
     })
     .post("/logout", (c) => {
       const token = getCookie(c, SESSION_COOKIE);
