@@ -84,6 +84,7 @@ function tokens(text: string): Tok[] {
 function tokenizeWindow(text: string, from: number, to: number, out: Tok[]): void {
   TOKEN.lastIndex = from;
   let prev = from;
+  let fullStop = false;
   for (;;) {
     const m = TOKEN.exec(text);
     if (!m || m.index >= to) break;
@@ -103,14 +104,17 @@ function tokenizeWindow(text: string, from: number, to: number, out: Tok[]): voi
       else if (c === 10 || c === 13) breaks++;
       else other++;
     }
+    // A full stop after a long word ends a sentence; after "St", "Apt", "u" it is an abbreviation.
+    const afterSentence = fullStop;
+    fullStop = !num && word.endsWith(".") && lower.length > 3 && !SUFFIXES.has(lower) && !UNITS.has(lower);
     out.push({
       start: m.index,
       end: m.index + word.length,
       lower,
       num,
       cap: !num && word[0] !== lower[0],
-      spaced: spaces >= 1 && spaces <= 3 && commas + breaks + other === 0,
-      comma: commas === 1 && breaks + other === 0,
+      spaced: !afterSentence && spaces >= 1 && spaces <= 3 && commas + breaks + other === 0,
+      comma: !afterSentence && commas === 1 && breaks + other === 0,
       newline: breaks > 0,
     });
     prev = m.index + word.length;
@@ -248,8 +252,9 @@ const LABELLED_POSTCODE = new RegExp(
   "giu",
 );
 
-const CAPWORD = "\\p{Lu}[\\p{L}\\p{M}'’.-]*";
-const ANYWORD = "\\p{L}[\\p{L}\\p{M}'’.-]*";
+// No "." inside: a full stop after a city ends the address ("… Stockholm. Card 4111 …").
+const CAPWORD = "\\p{Lu}[\\p{L}\\p{M}'’-]*";
+const ANYWORD = "\\p{L}[\\p{L}\\p{M}'’-]*";
 const LINK = `(?:${[...LINKS].filter((w) => w !== "&").join("|")})`;
 
 /**
@@ -357,7 +362,9 @@ function extend(text: string, end: number, lowerMode: boolean): number {
     if (!sep) break;
     const at = pos + sep[0].length;
     // A city may follow a postcode on the same line: "10115 Berlin".
-    const broken: boolean = sep[0].includes("\n") || sep[0].includes(",") || afterPostcode;
+    // Two or more spaces separate fields too (and stand for "\n" escapes in JSON text).
+    const broken: boolean =
+      sep[0].includes("\n") || sep[0].includes(",") || sep[0].includes("  ") || afterPostcode;
     afterPostcode = false;
     let next = -1;
     const segments: RegExp[] = broken ? [unit, post, region] : [unit, post, region, crossStreet];

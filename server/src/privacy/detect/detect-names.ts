@@ -219,7 +219,7 @@ const PLACE_PREPOSITIONS = new Set(
 
 /** Words that never start or continue a name, even after a title. */
 const FUNCTION_WORDS = new Set(
-  "the a an and or but of to in on at for with by from is are was were be been has have had who which that this what i you he she we they it me him her us them my your our their its his not no yes maybe please".split(
+  "the a an and or but of to in on at for with by from is are was were be been has have had who which that this what i you he she we they it me him her us them my your our their its his not no yes maybe please i'm i've i'll i'd you're we're they're it's that's there's let's".split(
     " ",
   ),
 );
@@ -454,7 +454,7 @@ function listNames(
     const after = tokens[(sorted[j] as Run).last + 1];
     const firmContext =
       (before !== undefined && FIRM_BEFORE.has(before.lower)) ||
-      (after !== undefined && after.cap && NOT_PERSON_AFTER.has(after.lower)) ||
+      (after?.cap === true && NOT_PERSON_AFTER.has(after.lower)) ||
       /^\s+is\s+an?\s+\w+\s+(?:agency|firm|company|consultancy|practice|partnership)\b/.test(
         text.slice(
           (tokens[(sorted[j] as Run).last] as Token).end,
