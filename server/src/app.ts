@@ -10,6 +10,7 @@ import { notFoundResponse, toErrorResponse } from "./http/error-handler.ts";
 import { accountRoutes, plansRoute } from "./routes/account.ts";
 import { attestationRoutes } from "./routes/attestation.ts";
 import { authRoute, type SiweSettings } from "./routes/auth.ts";
+import { type CardSettings, checkoutRoute, stripeWebhookRoute } from "./routes/billing.ts";
 import { chainRoute } from "./routes/chain.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { modelsRoute } from "./routes/models.ts";
@@ -24,6 +25,8 @@ export interface AppOptions extends Omit<ChatDeps, "adapters" | "signatures"> {
   webDir?: string;
   /** Sign-In with Ethereum: our origin and chain (defaults: localhost, 31337, EOAs only). */
   siwe?: SiweSettings;
+  /** Stripe, when STRIPE_SECRET_KEY is set; without it card payment is off. */
+  cards?: CardSettings;
   /** The contracts, when a chain is configured, and the RPC URL browsers use. */
   chain?: { deployments: Deployments; publicRpcUrl?: string };
 }
@@ -82,10 +85,13 @@ export function createApp(appOptions: AppOptions) {
     authRoute(options.db, options.siwe ?? { publicUrl: "http://127.0.0.1:8080", chainId: 31337 }),
   );
   app.route("/api/plans", plansRoute());
+  // Before /api's authentication: Stripe signs its calls instead.
+  app.route("/api/billing/stripe/webhook", stripeWebhookRoute(options.db, options.cards, logger));
   app.route("/api/chain", chainRoute(options.chain?.deployments, options.chain?.publicRpcUrl));
   const api = new Hono();
   api.use(authenticate(options.db));
   api.route("/", accountRoutes(options.db, options.diemCredit));
+  api.route("/billing", checkoutRoute(options.cards));
   app.route("/api", api);
 
   if (options.webDir) {

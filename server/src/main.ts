@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import { readDeployments } from "@masque/contracts-abi/deploy";
+import Stripe from "stripe";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { createApp } from "./app.ts";
 import { TeeAttestations } from "./attestation/tee-attestations.ts";
@@ -63,6 +64,12 @@ const stopChainJobs =
       })
     : undefined;
 
+const cards = config.stripe && {
+  stripe: new Stripe(config.stripe.secretKey, stripeConnection(config.stripe.apiBase)),
+  webhookSecret: config.stripe.webhookSecret,
+  publicUrl: config.publicUrl,
+};
+
 const app = createApp({
   db,
   catalog,
@@ -76,6 +83,7 @@ const app = createApp({
   upstreamTimeoutMs: config.upstreamTimeoutMs,
   maxBodyBytes: config.maxBodyBytes,
   webDir: config.webDir,
+  cards,
   chain: deployments && { deployments, publicRpcUrl: config.publicChainRpc },
   siwe: {
     publicUrl: config.publicUrl,
@@ -102,3 +110,14 @@ const shutdown = () => {
 };
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);
+
+/** The Stripe SDK's host settings for a non-default API base (a proxy, or a local stand-in in tests). */
+function stripeConnection(apiBase: string | undefined): Stripe.StripeConfig {
+  if (!apiBase) return {};
+  const url = new URL(apiBase);
+  return {
+    host: url.hostname,
+    port: Number(url.port || (url.protocol === "https:" ? 443 : 80)),
+    protocol: url.protocol === "https:" ? "https" : "http",
+  };
+}

@@ -32,6 +32,10 @@ const envSchema = z.object({
   MASQUE_CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).optional(),
   MASQUE_CHAIN_POLL_MS: positiveInt.default(2_000),
   MASQUE_DIEM_REFRESH_MS: positiveInt.default(60_000),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** For tests and proxies: where the Stripe SDK sends API calls, e.g. http://127.0.0.1:12111. */
+  STRIPE_API_BASE: z.url().optional(),
   MASQUE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -68,6 +72,8 @@ export interface Config {
   chainPollMs: number;
   /** How long a DIEM stake read stays fresh. */
   diemRefreshMs: number;
+  /** Card payment, on when both Stripe secrets are set. */
+  stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined } | undefined;
 }
 
 /** Thrown when an environment variable is invalid; the message names each variable at fault. */
@@ -104,6 +110,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chainConfirmations: e.MASQUE_CHAIN_CONFIRMATIONS ?? (e.MASQUE_CHAIN_ID === 31337 ? 0 : 5),
     chainPollMs: e.MASQUE_CHAIN_POLL_MS,
     diemRefreshMs: e.MASQUE_DIEM_REFRESH_MS,
+    stripe:
+      e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+        ? {
+            secretKey: e.STRIPE_SECRET_KEY,
+            webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+            apiBase: e.STRIPE_API_BASE,
+          }
+        : undefined,
     publicChainRpc: e.MASQUE_PUBLIC_CHAIN_RPC ?? e.MASQUE_CHAIN_RPC,
     deploymentsFile: e.MASQUE_DEPLOYMENTS
       ? resolveFromInvocationDir(e.MASQUE_DEPLOYMENTS)

@@ -204,3 +204,20 @@ export const chainCursors = sqliteTable("chain_cursors", {
   blockNumber: integer("block_number").notNull(),
   blockHash: text("block_hash").notNull(),
 });
+
+/** Card payments through Stripe, one row per webhook event: idempotent on the event id. */
+export const cardPayments = sqliteTable("card_payments", {
+  eventId: text("event_id").primaryKey(),
+  accountId: text("account_id")
+    .notNull()
+    .references(() => accounts.id),
+  tier: text("tier", { enum: ["free", "pro", "pro_plus", "max"] }).notNull(),
+  /** Amount paid, in US cents as Stripe reports it. */
+  amountCents: integer("amount_cents").notNull(),
+  /** The VVV buyback this payment funds, in micro-USD; the buyback job deposits it on-chain. */
+  buybackMicro: integer("buyback_micro").notNull(),
+  paidUntil: integer("paid_until", { mode: "timestamp_ms" }).notNull(),
+  /** Set once the buyback budget has been deposited to the Subscriptions contract. */
+  depositedAt: integer("deposited_at", { mode: "timestamp_ms" }),
+  createdAt: createdAt(),
+});

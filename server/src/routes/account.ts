@@ -1,5 +1,5 @@
 import { MICRO_USD, NotFoundError, PermissionDeniedError, tierIds, tiers } from "@masque/shared";
-import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { createApiKey, listApiKeys, revokeApiKey } from "../auth/api-keys.ts";
@@ -11,7 +11,15 @@ import { books } from "../billing/ledger.ts";
 import { availableCredit } from "../billing/meter.ts";
 import { utcDay } from "../billing/periods.ts";
 import type { Db } from "../db/open-database.ts";
-import { accounts, ledgerEntries, ledgerTransactions, reservations, usageCounters } from "../db/schema.ts";
+import {
+  accounts,
+  cardPayments,
+  chainPayments,
+  ledgerEntries,
+  ledgerTransactions,
+  reservations,
+  usageCounters,
+} from "../db/schema.ts";
 import { parseJsonBody } from "../http/parse-json-body.ts";
 
 const usd = (micro: number) => micro / MICRO_USD;
@@ -212,34 +220,65 @@ export function accountRoutes(db: Db, diemCredit: DiemCreditSource = noDiemCredi
       });
     })
     .get("/billing/history", (c) => {
-      const principal = c.get("principal");
-      const rows = db
+      const { accountId } = c.get("principal");
+      const credits = db
         .select({
           id: ledgerTransactions.id,
           kind: ledgerTransactions.kind,
-          createdAt: ledgerTransactions.createdAt,
+          at: ledgerTransactions.createdAt,
           amount: ledgerEntries.amount,
         })
         .from(ledgerTransactions)
         .innerJoin(ledgerEntries, eq(ledgerEntries.transactionId, ledgerTransactions.id))
         .where(
           and(
-            eq(ledgerTransactions.accountId, principal.accountId),
-            inArray(ledgerTransactions.kind, ["payment", "grant", "subscription"]),
-            eq(ledgerEntries.book, books.usd(principal.accountId)),
+            eq(ledgerTransactions.accountId, accountId),
+            inArray(ledgerTransactions.kind, ["payment", "grant"]),
+            eq(ledgerEntries.book, books.usd(accountId)),
           ),
         )
-        .orderBy(desc(ledgerTransactions.createdAt))
-        .limit(200)
-        .all();
-      return c.json({
-        object: "list",
-        data: rows.map((r) => ({
+        .all()
+        .map((r) => ({
           id: r.id,
-          kind: r.kind,
+          kind: `credit_${r.kind}`,
           amount_usd: usd(r.amount),
-          created_at: r.createdAt.toISOString(),
-        })),
-      });
+          tier: null,
+          paid_until: null,
+          created_at: r.at,
+        }));
+      const usdc = db
+        .select()
+        .from(chainPayments)
+        .where(eq(chainPayments.accountId, accountId))
+        .all()
+        .map((p) => ({
+          id: `${p.txHash}:${p.logIndex}`,
+          kind: "subscription_usdc",
+          amount_usd: Number(p.amount) / 1e6,
+          tier: p.tier,
+          paid_until: p.paidUntil,
+          created_at: p.appliedAt ?? p.paidUntil,
+        }));
+      const card = db
+        .select()
+        .from(cardPayments)
+        .where(eq(cardPayments.accountId, accountId))
+        .all()
+        .map((p) => ({
+          id: p.eventId,
+          kind: "subscription_card",
+          amount_usd: p.amountCents / 100,
+          tier: p.tier,
+          paid_until: p.paidUntil,
+          created_at: p.createdAt,
+        }));
+      const data = [...credits, ...usdc, ...card]
+        .sort((x, y) => y.created_at.getTime() - x.created_at.getTime())
+        .map((r) => ({
+          ...r,
+          paid_until: r.paid_until?.toISOString() ?? null,
+          created_at: r.created_at.toISOString(),
+        }));
+      return c.json({ object: "list", data });
     });
 }
