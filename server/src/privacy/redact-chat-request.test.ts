@@ -64,7 +64,8 @@ describe("redactChatMessages", () => {
     const before = JSON.stringify(messages);
     const { messages: out } = redactChatMessages(messages);
     expect(JSON.stringify(messages)).toBe(before);
-    expect((out[1]?.content as unknown[])[1]).toEqual((messages[1]?.content as unknown[])[1]);
+    const parts = (out[1] as { content: unknown[] }).content;
+    expect(parts[1]).toEqual({ type: "image_url", image_url: { url: "https://example.com/cat.png" } });
   });
 
   it("round-trips tool-call arguments through a model answer as valid JSON", () => {
