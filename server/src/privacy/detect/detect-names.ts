@@ -32,7 +32,7 @@ const NOT_PERSON_AFTER = new Set(
 const STRONG_BEFORE = new Set(
   `dear hi hello hey thanks regards sincerely cheers named called signed attn cc name author
   my_name_is name_is names_are name's call_me people_call_me call i_am i'm this_is it's thank_you yours_truly best_regards kind_regards
-  calls nicknamed says said asks asked adds added explains explained notes noted writes wrote according_to
+  calls nicknamed says said asks asked adds added explains explained notes noted according_to
   wife husband son daughter mother father mom dad mum brother sister friend colleague boss partner cousin uncle aunt
   grandma grandpa grandmother grandfather niece nephew kid kids child fiancé fiance fiancée girlfriend boyfriend
   spouse roommate coworker co-worker mentor tell told ask asked met meet married invite invited thank remind
@@ -67,6 +67,8 @@ interface Token {
   wordish?: boolean;
   /** A known given name. */
   given?: boolean;
+  /** Also a place or nationality ("Paris", "French"). */
+  place?: boolean;
 }
 
 const LETTER = /\p{L}/u;
@@ -122,6 +124,7 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
     let score = 0;
     let wordish = false;
     let given = false;
+    let isPlace = false;
     const sentenceStart = tokens.length === 0 || startsSentence(text, start);
     const bare =
       lower.length > 2 && (lower.endsWith("'s") || lower.endsWith("’s")) ? lower.slice(0, -2) : lower;
@@ -140,6 +143,7 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
       given = isGiven;
       const wordName = isWordName && (cap ? sentenceStart : !lowerMode);
       const place = (f & WordFlag.place) !== 0;
+      isPlace = place;
       // "Paris", "York": a place that is also a name is ambiguous.
       const common =
         (f & (WordFlag.common | WordFlag.ambiguous)) !== 0 || wordName || (place && (isGiven || isSurname));
@@ -181,7 +185,7 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
       }
       if (score > 0) kind = "name";
     }
-    tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart, wordish, given });
+    tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart, wordish, given, place: isPlace });
   }
   // After a title ("mr. chad farmer", "Dr. Fields") up to two words are a name, whatever else they mean.
   for (let k = 0; k + 1 < tokens.length; k++) {
@@ -215,6 +219,13 @@ const FIRM_BEFORE = new Set("at from of for with by to in join joined joins join
 /** Before these a lone unknown word is more likely a place: "based in Pelhrimov". */
 const PLACE_PREPOSITIONS = new Set(
   "in at from to near into via visit visited visiting around across".split(" "),
+);
+
+/** "Dear Sir", "Hi team", "Hello everyone": greetings that name no one. */
+const SALUTATION_OBJECTS = new Set(
+  "sir sirs madam madame team all everyone everybody friends colleagues customer customers manager hiring valued member members user users there folks guys world reader readers".split(
+    " ",
+  ),
 );
 
 /** Words that never start or continue a name, even after a title. */
@@ -307,6 +318,7 @@ export function detectNames(text: string, lowerMode = isLowerCaseText(text)): Pi
   for (let k = 1; k < tokens.length; k++) {
     const t = tokens[k] as Token;
     if (!t.cap || (t.kind !== "weak" && t.kind !== "other") || FUNCTION_WORDS.has(t.lower)) continue;
+    if (SALUTATION_OBJECTS.has(t.lower) || t.lower.endsWith("ing")) continue;
     if (
       NOT_PERSON_AFTER.has(t.lower) ||
       nameLexicon().places.has(t.lower) ||
@@ -341,6 +353,8 @@ export function detectNames(text: string, lowerMode = isLowerCaseText(text)): Pi
       const cur = tokens[j] as Token;
       if (!joinable(text, cur, next)) break;
       if (NOT_PERSON_AFTER.has(next.lower) && next.cap) break;
+      // A possessive is the last word of a name: "Newton's Second Law".
+      if (/['’]s$/.test(cur.lower)) break;
       if (next.kind === "name" || next.kind === "initial" || next.kind === "suffix") {
         j++;
         continue;
@@ -548,6 +562,8 @@ function acceptRun(
         !PLACE_PREPOSITIONS.has(tokens[from - 1]?.lower ?? ""));
   }
   if (!ok) return null;
+  // "Translate to French", "moved to Paris": alone, a place needs strong context to be a person.
+  if (names.length === 1 && (names[0] as Token).place && context < 2) return null;
   // A lone capitalised everyday word opening a sentence is not a name.
   if (names.length === 1 && first.sentenceStart && (names[0] as Token).score < 1 && context < 2) return null;
   const stop = last.kind === "suffix" && last.dot ? last.end + 1 : trimPossessive(text, last);
