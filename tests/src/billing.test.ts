@@ -113,7 +113,8 @@ describe("metering", () => {
       stream_options: { include_usage: true },
     });
     let usage: Record<string, number> | undefined;
-    for await (const chunk of stream) if (chunk.usage) usage = chunk.usage as unknown as Record<string, number>;
+    for await (const chunk of stream)
+      if (chunk.usage) usage = chunk.usage as unknown as Record<string, number>;
     expect(usage?.cost_usd).toBeCloseTo(0.018, 9);
     expect(usage?.balance_usd).toBeCloseTo(14.964, 6);
   });

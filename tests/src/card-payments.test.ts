@@ -115,10 +115,14 @@ describe("card payments through Stripe Checkout", () => {
     expect(((Date.parse(first.paid_until ?? "") - Date.now()) / 86_400_000) | 0).toBe(29);
     expect((await webhook(completed("evt_paid_1"))).status).toBe(200);
     expect((await account()).paid_until).toBe(first.paid_until);
-    const history = (await (await fetch(`${gateway.url}/api/billing/history`, { headers: { cookie } })).json()) as {
+    const history = (await (
+      await fetch(`${gateway.url}/api/billing/history`, { headers: { cookie } })
+    ).json()) as {
       data: Array<{ kind: string; amount_usd: number; tier: string }>;
     };
-    expect(history.data).toEqual([expect.objectContaining({ kind: "subscription_card", amount_usd: 18, tier: "pro" })]);
+    expect(history.data).toEqual([
+      expect.objectContaining({ kind: "subscription_card", amount_usd: 18, tier: "pro" }),
+    ]);
   });
 
   it("refuses a webhook whose signature does not verify", async () => {

@@ -40,7 +40,8 @@ afterAll(async () => {
 
 const messages = (): OpenAI.ChatCompletionMessageParam[] => [
   { role: "system", content: `system ${canary}` },
-  { role: "user", content: `prompt ${canary}` },
+  // The address is redacted: its placeholder map must not land anywhere either.
+  { role: "user", content: `prompt ${canary}, write to ${canary}@example.com` },
   {
     role: "assistant",
     content: null,

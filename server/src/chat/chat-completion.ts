@@ -8,6 +8,8 @@ import { openMeter, toUsd } from "../billing/request-meter.ts";
 import type { Db } from "../db/open-database.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { Logger } from "../logging/logger.ts";
+import { redactChatMessages } from "../privacy/redact-chat-request.ts";
+import { ChatStreamRestorer, restoreChatCompletion } from "../privacy/restore-chat-completion.ts";
 import { buildUpstreamBody, type UpstreamChatBody } from "../privacy/strip-identity.ts";
 import type { AdapterRegistry } from "../routing/adapter-for.ts";
 import type { CatalogModel, ModelCatalog } from "../routing/model-catalog.ts";
@@ -95,9 +97,14 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
       answer: ChatCompletionObject | AsyncGenerator<ChatCompletionObject>;
     };
   };
+  // Identity stripped once; personal data redacted once, for every candidate
+  // (fallbacks share the class, so they share the decision).
+  const stripped = buildUpstreamBody(request, "");
+  const redaction = shouldRedact(request, candidates[0]) ? redactChatMessages(stripped.messages) : undefined;
+  if (redaction) stripped.messages = redaction.messages;
   try {
     served = await serveWithFallback(candidates, abort.signal, async (model) => {
-      const upstreamBody = buildUpstreamBody(request, model.upstreamId);
+      const upstreamBody = { ...stripped, model: model.upstreamId };
       const options = {
         ...callOptions,
         onResponseSignature: (result: ResponseSignatureResult) =>
@@ -121,6 +128,8 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const headers: Record<string, string> = { ...limits.headers, "x-masque-privacy": privacyHeader(model) };
   const signingAddress = model.privacy === "tee" ? deps.attestations?.signingAddress(model.id) : undefined;
   if (signingAddress) headers["x-masque-signing-address"] = signingAddress;
+  // Counts by type only; the values stay in this request's memory.
+  if (redaction) headers["x-masque-redactions"] = JSON.stringify(redaction.counts);
   const settle = (usage: TokenUsage): number => {
     clientSignal.removeEventListener("abort", onClientAbort);
     deps.rateLimiter.charge(bucket, usage.promptTokens + usage.completionTokens);
@@ -145,6 +154,7 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   };
 
   if (!isStream(answer)) {
+    if (redaction) restoreChatCompletion(answer, redaction.vault);
     const usage = completionUsage(answer, upstreamBody);
     const cost = settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
     if (deps.signatures.get(id)?.result.ok) headers["x-masque-signature"] = "verified";
@@ -161,6 +171,7 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const body = relayStream(answer, {
     id,
     model,
+    restorer: redaction && new ChatStreamRestorer(redaction.vault),
     upstreamBody,
     includeUsage: request.stream_options?.include_usage === true,
     abort,
@@ -175,6 +186,15 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     logger: deps.logger,
   });
   return { stream: true, body, headers };
+}
+
+/**
+ * Personal data is redacted before it reaches a third-party (anonymized)
+ * model; TEE and local models see the text as written. The request's
+ * `masque_parameters.redact_pii` overrides either way.
+ */
+function shouldRedact(request: ChatCompletionRequest, model: CatalogModel | undefined): boolean {
+  return request.masque_parameters?.redact_pii ?? model?.privacy === "anonymized";
 }
 
 function isStream(
@@ -221,6 +241,8 @@ function generatedText(message: DeltaLike | undefined): string {
 interface RelayOptions {
   id: string;
   model: CatalogModel;
+  /** Puts redacted values back into the stream, for anonymized models. */
+  restorer: ChatStreamRestorer | undefined;
   upstreamBody: UpstreamChatBody;
   includeUsage: boolean;
   abort: AbortController;
@@ -264,6 +286,21 @@ function relayStream(
         for (;;) {
           const next = await chunks.next();
           if (next.done) {
+            // Text the restorer still holds (a stream that ended without finish_reason).
+            for (const { index, delta } of o.restorer?.drain() ?? []) {
+              delivered += generatedText(delta);
+              const choices = [{ index, delta, finish_reason: null }];
+              send(
+                controller,
+                JSON.stringify({
+                  id: o.id,
+                  object: "chat.completion.chunk",
+                  created,
+                  model: o.model.id,
+                  choices,
+                }),
+              );
+            }
             const usage = settleOnce();
             if (o.includeUsage) {
               const usageChunk = {
@@ -285,6 +322,7 @@ function relayStream(
           if (isUsage(usage)) reported = usage;
           if (chunk.choices.length === 0) continue;
           if (typeof chunk.created === "number") created = chunk.created;
+          o.restorer?.restoreChunk(chunk);
           for (const choice of chunk.choices)
             delivered += generatedText(choice.delta as DeltaLike | undefined);
           send(controller, JSON.stringify({ ...chunk, id: o.id, model: o.model.id }));
