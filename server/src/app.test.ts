@@ -148,7 +148,9 @@ describe("anonymous browser sessions", () => {
     expect(again.status).toBe(200);
     expect(((await again.json()) as { account: { id: string } }).account.id).toBe(account.id);
 
-    const session = await app.request("/api/auth/session", { headers: { cookie: cookie.split(";")[0] ?? "" } });
+    const session = await app.request("/api/auth/session", {
+      headers: { cookie: cookie.split(";")[0] ?? "" },
+    });
     expect(((await session.json()) as { account: { id: string } }).account.id).toBe(account.id);
 
     const out = await app.request("/api/auth/logout", {
