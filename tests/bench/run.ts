@@ -9,7 +9,11 @@ import type { Bench, BenchResult } from "./bench-result.ts";
  * they do not disturb each other's timings), then writes results.json and the
  * Markdown table in README.md beside this file.
  */
-const benches: Record<string, () => Promise<{ default: Bench }>> = {};
+const benches: Record<string, () => Promise<{ default: Bench }>> = {
+  redaction: () => import("./redaction.ts"),
+  "chain-gas": () => import("./chain-gas.ts"),
+  "web-bundle": () => import("./web-bundle.ts"),
+};
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
