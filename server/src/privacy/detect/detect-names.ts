@@ -141,7 +141,8 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
       const isWordName = (f & WordFlag.wordName) !== 0;
       wordish = isWordName;
       given = isGiven;
-      const wordName = isWordName && (cap ? sentenceStart : !lowerMode);
+      const everyday = (f & WordFlag.everyday) !== 0;
+      const wordName = isWordName && (cap ? sentenceStart : !lowerMode || everyday);
       const place = (f & WordFlag.place) !== 0;
       isPlace = place;
       // "Paris", "York": a place that is also a name is ambiguous.

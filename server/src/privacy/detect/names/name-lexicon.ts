@@ -70,7 +70,15 @@ export interface NameLexicon {
 }
 
 /** Bits of {@link NameLexicon.flags}. */
-export const WordFlag = { given: 1, surname: 2, common: 4, ambiguous: 8, place: 16, wordName: 32 } as const;
+export const WordFlag = {
+  given: 1,
+  surname: 2,
+  common: 4,
+  ambiguous: 8,
+  place: 16,
+  wordName: 32,
+  everyday: 64,
+} as const;
 
 let cached: NameLexicon | undefined;
 
@@ -104,10 +112,13 @@ export function nameLexicon(): NameLexicon {
     if (given.has(w) || surname.has(w)) wordNames.add(w);
     else common.add(w);
   }
-  // compromise's word senses of names ("peter out", "bill") make them word-names too, not plain words.
+  // compromise's word senses of names ("peter out", "can", "said") make them word-names too, not plain
+  // words; they are everyday words first, so in all-lower-case text they are read as words.
+  const everyday = new Set<string>();
   for (const w of common) {
     if (given.has(w) || surname.has(w)) {
       wordNames.add(w);
+      everyday.add(w);
       common.delete(w);
     }
   }
@@ -121,6 +132,7 @@ export function nameLexicon(): NameLexicon {
   mark(ambiguous, WordFlag.ambiguous);
   mark(places, WordFlag.place);
   mark(wordNames, WordFlag.wordName);
+  mark(everyday, WordFlag.everyday);
   cached = {
     flags,
     given,
