@@ -68,6 +68,18 @@ describe("detectNames", () => {
     expect(names("Please Call Me Maybe. NINO and SQL are acronyms.")).toEqual([]);
   });
 
+  it("reads chat in lower case without taking words for names", () => {
+    expect(names("hey can you help me fix this bug? the api returns 500 when i post to /users")).toEqual([]);
+    expect(names("my boss said the deadline moved to friday so i need to finish the migration")).toEqual([]);
+    expect(names("i met john yesterday and amanda is coming too")).toEqual(["john", "amanda"]);
+  });
+
+  it("leaves headings, greetings to roles and places after prepositions alone", () => {
+    expect(names("# Getting Started With React Native\n## Installing Dependencies")).toEqual([]);
+    expect(names("Dear Hiring Manager, I am applying. Translate to French: the fox.")).toEqual([]);
+    expect(names("We moved here from Tjorvika last year.")).toEqual([]);
+  });
+
   it("does not split words glued to digits", () => {
     expect(names("ref GB82WEST12345698765432 and ab12Smith34")).toEqual([]);
   });
