@@ -16,18 +16,7 @@ function topUp(
   book: string,
   target: number,
 ): void {
-  const row = tx
-    .select({ granted: creditGrants.grantedMicro })
-    .from(creditGrants)
-    .where(
-      and(
-        eq(creditGrants.accountId, accountId),
-        eq(creditGrants.kind, kind),
-        eq(creditGrants.period, period),
-      ),
-    )
-    .get();
-  const granted = row?.granted ?? 0;
+  const granted = grantedFor(tx, accountId, kind, period);
   if (target <= granted) return;
   post(tx, {
     kind: `${kind}_grant`,

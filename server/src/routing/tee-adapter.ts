@@ -77,17 +77,21 @@ export function teeAdapter(
     return result;
   };
 
+  /** Sends the exact bytes that the signature will be checked over, to an attested enclave only. */
+  const send = async (body: UpstreamChatBody, options: AdapterCallOptions) => {
+    const address = attestedAddress();
+    const requestBody = JSON.stringify(body);
+    const url = `${provider.baseUrl}/chat/completions`;
+    return {
+      address,
+      requestBody,
+      response: await postToProvider(provider, url, auth(options), requestBody, options),
+    };
+  };
+
   return {
     async complete(body: UpstreamChatBody, options) {
-      const address = attestedAddress();
-      const requestBody = JSON.stringify(body);
-      const response = await postToProvider(
-        provider,
-        `${provider.baseUrl}/chat/completions`,
-        auth(options),
-        requestBody,
-        options,
-      );
+      const { address, requestBody, response } = await send(body, options);
       const bytes = new Uint8Array(await response.arrayBuffer());
       let completion: ChatCompletionObject;
       try {
@@ -102,15 +106,7 @@ export function teeAdapter(
     },
 
     async stream(body: UpstreamChatBody, options) {
-      const address = attestedAddress();
-      const requestBody = JSON.stringify(body);
-      const response = await postToProvider(
-        provider,
-        `${provider.baseUrl}/chat/completions`,
-        auth(options),
-        requestBody,
-        options,
-      );
+      const { address, requestBody, response } = await send(body, options);
       if (!response.body) throw new UpstreamError(`Provider '${provider.id}' sent an empty stream.`);
       // Keep every byte: the enclave signs the whole SSE body, `[DONE]` included.
       const received: Uint8Array[] = [];
