@@ -308,7 +308,7 @@ export function detectAddresses(text: string, lowerMode = isLowerCaseText(text))
       continue;
     found.push({ start: clause.index, end: extend(text, clause.index + value.length, lowerMode) });
   }
-  return merge(found).map((f) => spanOf(text, "ADDRESS", f.start, f.end));
+  return merge(text, found).map((f) => spanOf(text, "ADDRESS", f.start, f.end));
 }
 
 function isFalseCore(core: string): boolean {
@@ -400,12 +400,18 @@ function isSentence(value: string, lex = nameLexicon()): boolean {
   );
 }
 
-function merge(spans: Array<{ start: number; end: number }>): Array<{ start: number; end: number }> {
+/** Joins overlapping parts, and parts only a comma or spaces apart ("Unit 5, 12 Smith St"). */
+function merge(
+  text: string,
+  spans: Array<{ start: number; end: number }>,
+): Array<{ start: number; end: number }> {
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const out: Array<{ start: number; end: number }> = [];
   for (const s of sorted) {
     const last = out[out.length - 1];
-    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    const adjacent =
+      last !== undefined && s.start > last.end && /^[ \t]*,?[ \t]*$/.test(text.slice(last.end, s.start));
+    if (last && (s.start <= last.end || adjacent)) last.end = Math.max(last.end, s.end);
     else out.push({ ...s });
   }
   return out;
