@@ -10,6 +10,7 @@ import { loadConfigOrExit } from "./config/env.ts";
 import { openDatabase } from "./db/open-database.ts";
 import { RateLimiter } from "./limits/rate-limiter.ts";
 import { createLogger } from "./logging/logger.ts";
+import { warmUpPiiDetection } from "./privacy/detect/detect-pii.ts";
 import { ModelCatalog } from "./routing/model-catalog.ts";
 import { loadProviders } from "./routing/providers-config.ts";
 
@@ -26,6 +27,8 @@ try {
   process.stderr.write(`${(err as Error).message}\n`);
   process.exit(1);
 }
+// Load the PII word lists now, not on the first anonymized request.
+warmUpPiiDetection();
 const db = openDatabase(config.dataDir);
 const deployments = await readDeployments(config.deploymentsFile);
 if (config.chainRpc && !deployments) {

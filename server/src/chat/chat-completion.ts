@@ -8,6 +8,7 @@ import { openMeter, toUsd } from "../billing/request-meter.ts";
 import type { Db } from "../db/open-database.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { Logger } from "../logging/logger.ts";
+import { formatRedactionsHeader } from "../privacy/placeholder-vault.ts";
 import { redactChatMessages } from "../privacy/redact-chat-request.ts";
 import { ChatStreamRestorer, restoreChatCompletion } from "../privacy/restore-chat-completion.ts";
 import { buildUpstreamBody, type UpstreamChatBody } from "../privacy/strip-identity.ts";
@@ -129,7 +130,7 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const signingAddress = model.privacy === "tee" ? deps.attestations?.signingAddress(model.id) : undefined;
   if (signingAddress) headers["x-masque-signing-address"] = signingAddress;
   // Counts by type only; the values stay in this request's memory.
-  if (redaction) headers["x-masque-redactions"] = JSON.stringify(redaction.counts);
+  if (redaction) headers["x-masque-redactions"] = formatRedactionsHeader(redaction.counts);
   const settle = (usage: TokenUsage): number => {
     clientSignal.removeEventListener("abort", onClientAbort);
     deps.rateLimiter.charge(bucket, usage.promptTokens + usage.completionTokens);

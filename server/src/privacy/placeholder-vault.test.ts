@@ -41,7 +41,7 @@ describe("PlaceholderVault", () => {
   });
 
   it("formats the x-masque-redactions header in type order, counts only", () => {
-    expect(formatRedactionsHeader({ EMAIL: 1, PERSON: 2 })).toBe("PERSON=2, EMAIL=1");
-    expect(formatRedactionsHeader({})).toBe("");
+    expect(formatRedactionsHeader({ EMAIL: 1, PERSON: 2 })).toBe('{"PERSON":2,"EMAIL":1}');
+    expect(formatRedactionsHeader({})).toBe("{}");
   });
 });

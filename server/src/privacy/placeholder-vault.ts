@@ -70,7 +70,7 @@ export class PlaceholderVault {
   }
 
   toString(): string {
-    return `PlaceholderVault(${formatRedactionsHeader(this.counts()) || "empty"})`;
+    return `PlaceholderVault(${formatRedactionsHeader(this.counts())})`;
   }
 
   [inspect.custom](): string {
@@ -79,13 +79,14 @@ export class PlaceholderVault {
 }
 
 /**
- * The `x-masque-redactions` header value: `PERSON=2, EMAIL=1` in type order,
- * or `""` when nothing was redacted. Counts only, never values.
+ * The `x-masque-redactions` header value: a JSON object of counts by type, in
+ * type order (`{"PERSON":2,"EMAIL":1}`; `{}` when nothing was redacted).
+ * Counts only, never values.
  */
 export function formatRedactionsHeader(counts: RedactionCounts): string {
-  return PII_TYPES.filter((type) => (counts[type] ?? 0) > 0)
-    .map((type) => `${type}=${counts[type]}`)
-    .join(", ");
+  const ordered: RedactionCounts = {};
+  for (const type of PII_TYPES) if ((counts[type] ?? 0) > 0) ordered[type] = counts[type];
+  return JSON.stringify(ordered);
 }
 
 function normalizeValue(type: PiiType, value: string): string {

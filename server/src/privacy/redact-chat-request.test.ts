@@ -57,7 +57,9 @@ describe("redactChatMessages", () => {
     expect(args.to).toBe("[EMAIL_1]");
     expect(args.body).toContain("Hi [PERSON_1],");
     expect(counts).toEqual({ PERSON: 1, EMAIL: 1, PHONE: 1, CARD: 1, IBAN: 1, ADDRESS: 1 });
-    expect(formatRedactionsHeader(counts)).toBe("PERSON=1, EMAIL=1, PHONE=1, CARD=1, IBAN=1, ADDRESS=1");
+    expect(formatRedactionsHeader(counts)).toBe(
+      '{"PERSON":1,"EMAIL":1,"PHONE":1,"CARD":1,"IBAN":1,"ADDRESS":1}',
+    );
   });
 
   it("leaves the input untouched and non-text parts as they were", () => {
