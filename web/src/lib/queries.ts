@@ -1,13 +1,13 @@
 import { modelListSchema } from "@masque/shared";
 import { queryOptions } from "@tanstack/react-query";
 import { apiFetch } from "./api-fetch.ts";
-import { signInAnonymously } from "./session.ts";
+import { resumeSession } from "./session.ts";
 
-/** The anonymous session, made once per page load (it also tells the account's tier). */
+/** The session: the one the cookie already holds, else a new anonymous one (it also tells the tier). */
 export const sessionQuery = () =>
   queryOptions({
     queryKey: ["session"],
-    queryFn: ({ signal }) => signInAnonymously(signal),
+    queryFn: ({ signal }) => resumeSession(signal),
     staleTime: Number.POSITIVE_INFINITY,
     retry: 2,
   });

@@ -27,3 +27,17 @@ export async function signInAnonymously(signal?: AbortSignal): Promise<Session> 
   const tier = tierIds.find((t) => t === body.account?.tier) ?? "free";
   return { accountId: String(body.account?.id ?? ""), tier, created: body.created === true };
 }
+
+/**
+ * The session this browser already has (`GET /api/auth/session`), or a new
+ * anonymous one when it has none, so reloading the app does not start a new
+ * session every time.
+ */
+export async function resumeSession(signal?: AbortSignal): Promise<Session> {
+  const res = await fetch("/api/auth/session", { signal });
+  if (res.status === 401) return signInAnonymously(signal);
+  if (!res.ok) throw await readApiError(res);
+  const body = (await res.json()) as { account?: { id?: unknown; tier?: unknown } };
+  const tier = tierIds.find((t) => t === body.account?.tier) ?? "free";
+  return { accountId: String(body.account?.id ?? ""), tier, created: false };
+}
