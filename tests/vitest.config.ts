@@ -1,11 +1,31 @@
 import { defineConfig } from "vitest/config";
 
+const timeouts = { testTimeout: 60_000, hookTimeout: 120_000 };
+
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    // Each file starts its own processes; two at a time suit a 2-core machine.
-    maxWorkers: 2,
+    projects: [
+      {
+        // Each file starts its own processes; two at a time suit a 2-core machine.
+        test: {
+          name: "e2e",
+          include: ["src/*.test.ts"],
+          exclude: ["src/browser/**"],
+          maxWorkers: 2,
+          ...timeouts,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // The browser measures time to first token on screen: it runs alone, after the rest.
+        test: {
+          name: "browser",
+          include: ["src/browser/**/*.test.ts"],
+          maxWorkers: 1,
+          ...timeouts,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

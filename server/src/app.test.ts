@@ -158,6 +158,8 @@ describe("anonymous browser sessions", () => {
       headers: { cookie: cookie.split(";")[0] ?? "" },
     });
     expect(out.status).toBe(204);
+    const none = await app.request("/api/auth/session", { headers: { cookie: cookie.split(";")[0] ?? "" } });
+    expect(await none.json()).toEqual({ account: null });
     const after = await app.request("/v1/models", { headers: { cookie: cookie.split(";")[0] ?? "" } });
     expect(after.status).toBe(401);
     expect(((await after.json()) as { error: { code: string } }).error.code).toBe("session_expired");

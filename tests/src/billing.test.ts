@@ -1,9 +1,9 @@
-import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MasqueProcess, runCli, startMasque, tempDataDir } from "./support/masque-process.ts";
+import { writeProvidersFile } from "./support/stand-in-providers.ts";
 import { StandInUpstream } from "./support/stand-in-upstream.ts";
 
 // Metering through the real gateway process: credit is held before a request
@@ -17,27 +17,23 @@ const pricey = { inputPerMTok: 1000, outputPerMTok: 1000 }; // $0.001 a token: e
 beforeAll(async () => {
   upstream = await new StandInUpstream().start();
   const dataDir = tempDataDir();
-  const file = path.join(dataDir, "providers.json");
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      providers: [
-        { id: "frontier", kind: "openai", baseUrl: upstream.baseUrl, privacy: "anonymized" },
-        { id: "home", kind: "openai", baseUrl: upstream.baseUrl, privacy: "local" },
-      ],
-      models: [
-        { id: "pricey", provider: "frontier", upstreamId: "echo", contextLength: 8192, pricing: pricey },
-        {
-          id: "pricey-slow",
-          provider: "frontier",
-          upstreamId: "delay",
-          contextLength: 8192,
-          pricing: pricey,
-        },
-        { id: "home-model", provider: "home", upstreamId: "echo", contextLength: 8192, pricing: pricey },
-      ],
-    }),
-  );
+  const file = writeProvidersFile(dataDir, {
+    providers: [
+      { id: "frontier", kind: "openai", baseUrl: upstream.baseUrl, privacy: "anonymized" },
+      { id: "home", kind: "openai", baseUrl: upstream.baseUrl, privacy: "local" },
+    ],
+    models: [
+      { id: "pricey", provider: "frontier", upstreamId: "echo", contextLength: 8192, pricing: pricey },
+      {
+        id: "pricey-slow",
+        provider: "frontier",
+        upstreamId: "delay",
+        contextLength: 8192,
+        pricing: pricey,
+      },
+      { id: "home-model", provider: "home", upstreamId: "echo", contextLength: 8192, pricing: pricey },
+    ],
+  });
   gateway = await startMasque({ dataDir, env: { MASQUE_PROVIDERS: file } });
 });
 

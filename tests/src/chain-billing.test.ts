@@ -7,6 +7,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MasqueProcess, startMasque, tempDataDir } from "./support/masque-process.ts";
+import { writeProvidersFile } from "./support/stand-in-providers.ts";
 import { StandInUpstream } from "./support/stand-in-upstream.ts";
 
 // The whole `pnpm start` stack with its local chain: a wallet signs in with
@@ -27,22 +28,18 @@ beforeAll(async () => {
   upstream = await new StandInUpstream().start();
   const dataDir = tempDataDir();
   const models = fs.mkdtempSync(path.join(dataDir, "models-"));
-  const file = path.join(dataDir, "providers.json");
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      providers: [{ id: "frontier", kind: "openai", baseUrl: upstream.baseUrl, privacy: "anonymized" }],
-      models: [
-        {
-          id: "pricey",
-          provider: "frontier",
-          upstreamId: "echo",
-          contextLength: 8192,
-          pricing: { inputPerMTok: 1000, outputPerMTok: 1000 },
-        },
-      ],
-    }),
-  );
+  const file = writeProvidersFile(dataDir, {
+    providers: [{ id: "frontier", kind: "openai", baseUrl: upstream.baseUrl, privacy: "anonymized" }],
+    models: [
+      {
+        id: "pricey",
+        provider: "frontier",
+        upstreamId: "echo",
+        contextLength: 8192,
+        pricing: { inputPerMTok: 1000, outputPerMTok: 1000 },
+      },
+    ],
+  });
   masque = await startMasque({
     entry: "launcher/start.ts",
     dataDir,

@@ -7,6 +7,7 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { createKey, runCli, startMasque, tempDataDir } from "./support/masque-process.ts";
 import { repoRoot } from "./support/shared-dir.ts";
+import { writeProvidersFile } from "./support/stand-in-providers.ts";
 
 describe("the SQLite store", () => {
   it("applies the committed migrations to a fresh file, in WAL mode", async () => {
@@ -125,14 +126,10 @@ describe("configuration", () => {
 
   it("a providers file with a mistake stops start-up naming the field", async () => {
     const dataDir = tempDataDir();
-    const file = path.join(dataDir, "providers.json");
-    fs.writeFileSync(
-      file,
-      JSON.stringify({
-        providers: [{ id: "x", kind: "openai", baseUrl: "http://127.0.0.1:1/v1", privacy: "secret" }],
-        models: [],
-      }),
-    );
+    const file = writeProvidersFile(dataDir, {
+      providers: [{ id: "x", kind: "openai", baseUrl: "http://127.0.0.1:1/v1", privacy: "secret" }],
+      models: [],
+    });
     const err = await startMasque({ dataDir, env: { MASQUE_PROVIDERS: file } }).catch((e) => e);
     expect(String(err)).toMatch(/providers\[0\]\.privacy/);
   });

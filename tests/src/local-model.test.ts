@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import {
   responseSignatureSchema,
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/free-port.ts";
 import { createKey, type MasqueProcess, startMasque, tempDataDir } from "./support/masque-process.ts";
 import { hasShared, sharedDir } from "./support/shared-dir.ts";
+import { writeProvidersFile } from "./support/stand-in-providers.ts";
 
 // The real pnpm start stack (launcher → local model node → gateway) on the
 // team's tiny llama; it answers nonsense stories, which is all we need.
@@ -173,29 +173,25 @@ describe.skipIf(!hasShared("models/stories260K.gguf"))("the local node as an enc
 
   it("outside a TEE it cannot pass as one: configured as `tee`, the gateway refuses it", async () => {
     const dataDir = tempDataDir();
-    const file = path.join(dataDir, "providers.json");
-    fs.writeFileSync(
-      file,
-      JSON.stringify({
-        providers: [
-          {
-            id: "node",
-            kind: "openai",
-            baseUrl: `${node.url}/v1`,
-            privacy: "tee",
-            attestation: { nras: false },
-          },
-        ],
-        models: [
-          {
-            id: "stories260K",
-            provider: "node",
-            contextLength: 2048,
-            pricing: { inputPerMTok: 0, outputPerMTok: 0 },
-          },
-        ],
-      }),
-    );
+    const file = writeProvidersFile(dataDir, {
+      providers: [
+        {
+          id: "node",
+          kind: "openai",
+          baseUrl: `${node.url}/v1`,
+          privacy: "tee",
+          attestation: { nras: false },
+        },
+      ],
+      models: [
+        {
+          id: "stories260K",
+          provider: "node",
+          contextLength: 2048,
+          pricing: { inputPerMTok: 0, outputPerMTok: 0 },
+        },
+      ],
+    });
     tee = await startMasque({ dataDir, env: { MASQUE_PROVIDERS: file } });
     const gateway = new OpenAI({ apiKey: await createKey(dataDir), baseURL: `${tee.url}/v1`, maxRetries: 0 });
     await expect

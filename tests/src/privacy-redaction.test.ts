@@ -1,8 +1,7 @@
-import fs from "node:fs";
-import path from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, type MasqueProcess, startMasque, tempDataDir } from "./support/masque-process.ts";
+import { writeProvidersFile } from "./support/stand-in-providers.ts";
 import { StandInUpstream } from "./support/stand-in-upstream.ts";
 
 // Guarantee 2 of the privacy core, end to end: personal data is replaced with
@@ -17,20 +16,16 @@ const free = { inputPerMTok: 0, outputPerMTok: 0 };
 beforeAll(async () => {
   upstream = await new StandInUpstream().start();
   const dataDir = tempDataDir();
-  const file = path.join(dataDir, "providers.json");
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      providers: [
-        { id: "frontier", kind: "openai", baseUrl: upstream.baseUrl, privacy: "anonymized" },
-        { id: "home", kind: "openai", baseUrl: upstream.baseUrl, privacy: "local" },
-      ],
-      models: [
-        { id: "frontier-echo", provider: "frontier", upstreamId: "echo", contextLength: 8192, pricing: free },
-        { id: "home-echo", provider: "home", upstreamId: "echo", contextLength: 8192, pricing: free },
-      ],
-    }),
-  );
+  const file = writeProvidersFile(dataDir, {
+    providers: [
+      { id: "frontier", kind: "openai", baseUrl: upstream.baseUrl, privacy: "anonymized" },
+      { id: "home", kind: "openai", baseUrl: upstream.baseUrl, privacy: "local" },
+    ],
+    models: [
+      { id: "frontier-echo", provider: "frontier", upstreamId: "echo", contextLength: 8192, pricing: free },
+      { id: "home-echo", provider: "home", upstreamId: "echo", contextLength: 8192, pricing: free },
+    ],
+  });
   gateway = await startMasque({ dataDir, env: { MASQUE_PROVIDERS: file } });
   client = new OpenAI({
     apiKey: await createKey(dataDir, "--tier", "pro"),

@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import {
   flatReportFromFixtures,
   hasTeeFixtures,
@@ -11,6 +9,7 @@ import {
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, type MasqueProcess, startMasque, tempDataDir } from "./support/masque-process.ts";
+import { writeProvidersFile } from "./support/stand-in-providers.ts";
 
 // The whole gateway against a TEE provider that serves real Intel TDX and
 // NVIDIA evidence (from ../shared/fixtures/tee) through the real verifier and
@@ -34,29 +33,25 @@ describe.skipIf(!hasTeeFixtures)("a TEE provider whose evidence does not verify"
       return jsonAnswer(flatReportFromFixtures("0x70997970C51812dc3A010C7d01b50e0d17dc79C8", nonce));
     });
     const dataDir = tempDataDir();
-    const file = path.join(dataDir, "providers.json");
-    fs.writeFileSync(
-      file,
-      JSON.stringify({
-        providers: [
-          {
-            id: "enclave",
-            kind: "openai",
-            baseUrl: `${provider.url}/v1`,
-            privacy: "tee",
-            attestation: { pccsUrl: pccs.url, nras: false },
-          },
-        ],
-        models: [
-          {
-            id: "sealed-llama",
-            provider: "enclave",
-            contextLength: 8192,
-            pricing: { inputPerMTok: 0, outputPerMTok: 0 },
-          },
-        ],
-      }),
-    );
+    const file = writeProvidersFile(dataDir, {
+      providers: [
+        {
+          id: "enclave",
+          kind: "openai",
+          baseUrl: `${provider.url}/v1`,
+          privacy: "tee",
+          attestation: { pccsUrl: pccs.url, nras: false },
+        },
+      ],
+      models: [
+        {
+          id: "sealed-llama",
+          provider: "enclave",
+          contextLength: 8192,
+          pricing: { inputPerMTok: 0, outputPerMTok: 0 },
+        },
+      ],
+    });
     gateway = await startMasque({ dataDir, env: { MASQUE_PROVIDERS: file } });
     client = new OpenAI({
       apiKey: await createKey(dataDir, "--tier", "pro"),

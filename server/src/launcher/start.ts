@@ -46,7 +46,11 @@ let anvil: AnvilInstance | undefined;
 function stop(code: number): void {
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 5_000).unref();
+  // A child still starting up may not have its signal handlers yet: make sure none outlives us.
+  setTimeout(() => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    process.exit(code);
+  }, 5_000).unref();
   Promise.all([
     ...children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))),
     // anvil writes its state on the way out, so balances survive a restart.
@@ -99,6 +103,8 @@ try {
 } catch (err) {
   process.stderr.write(`The local chain did not start: ${(err as Error).message}\n`);
   stop(1);
+  // stop() exits once the children are gone; wait for it here.
+  await new Promise(() => {});
   throw err;
 }
 

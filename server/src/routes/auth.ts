@@ -1,4 +1,3 @@
-import { AuthenticationError } from "@masque/shared";
 import { eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -93,10 +92,10 @@ export function authRoute(db: Db, siwe: SiweSettings) {
       );
     })
     .get("/session", (c) => {
-      // Read-only: which account the cookie belongs to, without starting a new session.
+      // Read-only: which account the cookie belongs to (null when none), without starting a session.
       const token = getCookie(c, SESSION_COOKIE);
       const principal = token ? findSession(db, token) : undefined;
-      if (!principal) throw new AuthenticationError("No session; sign in first.", "no_session");
+      if (!principal) return c.json({ account: null });
       const account = db.select().from(accounts).where(eq(accounts.id, principal.accountId)).get();
       return c.json({
         account: {

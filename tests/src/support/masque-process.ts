@@ -36,9 +36,25 @@ export function tempDataDir(prefix = "masque-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Starts a server entry point as a real child process on a free port and waits until it is healthy. */
+/**
+ * Starts a server entry point as a real child process on a free port and waits
+ * until it is healthy. A port taken between choosing it and binding it (other
+ * test files run alongside) is retried with fresh ports.
+ */
 export async function startMasque(options: StartOptions = {}): Promise<MasqueProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(options);
+    } catch (err) {
+      if (attempt >= 3 || !/Address already in use|EADDRINUSE/.test(String(err))) throw err;
+    }
+  }
+}
+
+async function launch(options: StartOptions): Promise<MasqueProcess> {
   const port = await freePort();
+  // The launcher's local chain: never the default 8545, so test files can run side by side.
+  const chainPort = await freePort();
   const dataDir = options.dataDir ?? tempDataDir();
   const portVar = options.portVar ?? "PORT";
   const child = spawn(
@@ -52,6 +68,7 @@ export async function startMasque(options: StartOptions = {}): Promise<MasquePro
         MASQUE_DATA_DIR: dataDir,
         MASQUE_LOG_LEVEL: "info",
         MASQUE_MODEL_DOWNLOAD: "off",
+        MASQUE_CHAIN_PORT: String(chainPort),
         [portVar]: String(port),
         ...options.env,
       },
@@ -86,9 +103,12 @@ export async function startMasque(options: StartOptions = {}): Promise<MasquePro
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
+        const kill = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        child.once("exit", () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
       }),
   };
 }

@@ -3,6 +3,16 @@ import path from "node:path";
 
 const free = { inputPerMTok: 0, outputPerMTok: 0 };
 
+/** Writes a providers file (`{ providers, models }`) into a data directory and returns its path. */
+export function writeProvidersFile(
+  dataDir: string,
+  config: { providers: unknown[]; models?: unknown[] },
+): string {
+  const file = path.join(dataDir, "providers.json");
+  fs.writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
 /**
  * Writes a providers file whose models all point at a stand-in upstream, one
  * model per stand-in behaviour (`<prefix>-echo` → `echo`, …), and returns its path.
@@ -22,27 +32,22 @@ export function writeStandInProviders(
     "malformed",
     "reset",
   ];
-  const file = path.join(dataDir, "providers.json");
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      providers: [
-        {
-          id: "standin",
-          kind: "openai",
-          baseUrl,
-          privacy: options.privacy ?? "anonymized",
-          ...(options.apiKeyEnv ? { apiKeyEnv: options.apiKeyEnv } : {}),
-        },
-      ],
-      models: behaviours.map((b) => ({
-        id: `standin-${b}`,
-        provider: "standin",
-        upstreamId: b,
-        contextLength: 8192,
-        pricing: free,
-      })),
-    }),
-  );
-  return file;
+  return writeProvidersFile(dataDir, {
+    providers: [
+      {
+        id: "standin",
+        kind: "openai",
+        baseUrl,
+        privacy: options.privacy ?? "anonymized",
+        ...(options.apiKeyEnv ? { apiKeyEnv: options.apiKeyEnv } : {}),
+      },
+    ],
+    models: behaviours.map((b) => ({
+      id: `standin-${b}`,
+      provider: "standin",
+      upstreamId: b,
+      contextLength: 8192,
+      pricing: free,
+    })),
+  });
 }

@@ -35,9 +35,9 @@ export async function signInAnonymously(signal?: AbortSignal): Promise<Session> 
  */
 export async function resumeSession(signal?: AbortSignal): Promise<Session> {
   const res = await fetch("/api/auth/session", { signal });
-  if (res.status === 401) return signInAnonymously(signal);
   if (!res.ok) throw await readApiError(res);
-  const body = (await res.json()) as { account?: { id?: unknown; tier?: unknown } };
+  const body = (await res.json()) as { account: { id?: unknown; tier?: unknown } | null };
+  if (!body.account) return signInAnonymously(signal);
   const tier = tierIds.find((t) => t === body.account?.tier) ?? "free";
   return { accountId: String(body.account?.id ?? ""), tier, created: false };
 }
