@@ -24,7 +24,9 @@ export interface RequestMeter {
   finish(model: CatalogModel, usage: TokenUsage): number;
   /** Returns the whole hold: nothing was delivered. */
   abandon(): void;
-  /** Balance headers for the client, in USD. */
+  /** What the account can spend now, in micro-USD: USD balance with plan credit, and today's DIEM credit. */
+  balances(): { usd: number; diem: number };
+  /** The same as headers for the client, in USD. */
   balanceHeaders(): Record<string, string>;
 }
 
@@ -67,6 +69,10 @@ export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
     });
   }
   let settled = false;
+  const balances = () => {
+    const credit = availableCredit(db, principal.accountId, new Date());
+    return { usd: credit.usd + credit.plan, diem: credit.diem };
+  };
   return {
     finish(model, usage) {
       const cost = costMicroUsd(usage.promptTokens, usage.completionTokens, model.pricing);
@@ -83,12 +89,10 @@ export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
         release(db, reservation);
       }
     },
+    balances,
     balanceHeaders() {
-      const credit = availableCredit(db, principal.accountId, new Date());
-      return {
-        "x-masque-balance-usd": toUsd(credit.usd + credit.plan),
-        "x-masque-balance-diem": toUsd(credit.diem),
-      };
+      const { usd, diem } = balances();
+      return { "x-masque-balance-usd": toUsd(usd), "x-masque-balance-diem": toUsd(diem) };
     },
   };
 }

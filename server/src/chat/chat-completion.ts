@@ -71,6 +71,11 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const estimate = estimateTokens(request.messages, maxTokens);
   const { bucket, limit } = rateLimitBucket(principal);
   const limits = deps.rateLimiter.admit(bucket, limit, estimate);
+  // Identity stripped once; personal data redacted once, for every candidate
+  // (fallbacks share the class, so they share the decision).
+  const stripped = buildUpstreamBody(request, "");
+  const redaction = shouldRedact(request, candidates[0]) ? redactChatMessages(stripped.messages) : undefined;
+  if (redaction) stripped.messages = redaction.messages;
   const meter = await openMeter({
     db: deps.db,
     principal,
@@ -98,11 +103,6 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
       answer: ChatCompletionObject | AsyncGenerator<ChatCompletionObject>;
     };
   };
-  // Identity stripped once; personal data redacted once, for every candidate
-  // (fallbacks share the class, so they share the decision).
-  const stripped = buildUpstreamBody(request, "");
-  const redaction = shouldRedact(request, candidates[0]) ? redactChatMessages(stripped.messages) : undefined;
-  if (redaction) stripped.messages = redaction.messages;
   try {
     served = await serveWithFallback(candidates, abort.signal, async (model) => {
       const upstreamBody = { ...stripped, model: model.upstreamId };
@@ -178,11 +178,8 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     abort,
     settle,
     balances: () => {
-      const h = meter.balanceHeaders();
-      return {
-        balance_usd: Number(h["x-masque-balance-usd"]),
-        balance_diem: Number(h["x-masque-balance-diem"]),
-      };
+      const { usd, diem } = meter.balances();
+      return { balance_usd: usd / MICRO_USD, balance_diem: diem / MICRO_USD };
     },
     logger: deps.logger,
   });
