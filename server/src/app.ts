@@ -14,6 +14,7 @@ import { type CardSettings, checkoutRoute, stripeWebhookRoute } from "./routes/b
 import { chainRoute } from "./routes/chain.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { modelsRoute } from "./routes/models.ts";
+import { tokenRoutes } from "./routes/token.ts";
 import { createAdapterRegistry } from "./routing/adapter-for.ts";
 import { serveWebApp } from "./web/serve-web-app.ts";
 
@@ -88,6 +89,7 @@ export function createApp(appOptions: AppOptions) {
   // Before /api's authentication: Stripe signs its calls instead.
   app.route("/api/billing/stripe/webhook", stripeWebhookRoute(options.db, options.cards, logger));
   app.route("/api/chain", chainRoute(options.chain?.deployments, options.chain?.publicRpcUrl));
+  app.route("/api/token", tokenRoutes(options.chain?.deployments));
   const api = new Hono();
   api.use(authenticate(options.db));
   api.route("/", accountRoutes(options.db, options.diemCredit));
