@@ -28,10 +28,10 @@ describe("the meter", () => {
     const r = reserve(db, { principal, model: "m", maxCostMicro: 300_000, diemCreditMicro: 0, now });
     expect(r.held).toEqual({ diem: 0, plan: 0, usd: 300_000 });
     expect(balanceOf(db, books.usd(accountId))).toBe(700_000);
-    expect(settle(db, r, 120_000, now)).toEqual({ diem: 0, plan: 0, usd: 120_000 });
+    expect(settle(db, r, 120_000, { now })).toEqual({ diem: 0, plan: 0, usd: 120_000 });
     expect(balanceOf(db, books.usd(accountId))).toBe(880_000);
     expect(balanceOf(db, books.hold(r.id))).toBe(0);
-    expect(settle(db, r, 120_000, now)).toEqual({ diem: 0, plan: 0, usd: 0 });
+    expect(settle(db, r, 120_000, { now })).toEqual({ diem: 0, plan: 0, usd: 0 });
     expect(balanceOf(db, books.usd(accountId))).toBe(880_000);
     expect(ledgerSum()).toBe(0);
   });
@@ -48,7 +48,7 @@ describe("the meter", () => {
     });
     // Pro includes $10 a month.
     expect(r.held).toEqual({ diem: 1_500_000, plan: 10_000_000, usd: 500_000 });
-    settle(db, r, 2_000_000, now);
+    settle(db, r, 2_000_000, { now });
     expect(availableCredit(db, accountId, now)).toEqual({ diem: 0, plan: 9_500_000, usd: 50_000_000 });
     expect(ledgerSum()).toBe(0);
   });
@@ -87,7 +87,7 @@ describe("the meter", () => {
     expect(() => reserve(db, { principal, model: "m", maxCostMicro: 600, diemCreditMicro: 0, now })).toThrow(
       /limit of \$0\.001000 a day/,
     );
-    settle(db, a, 300, now);
+    settle(db, a, 300, { now });
     expect(() =>
       reserve(db, { principal, model: "m", maxCostMicro: 600, diemCreditMicro: 0, now }),
     ).not.toThrow();

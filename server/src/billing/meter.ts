@@ -136,8 +136,10 @@ export function settle(
   db: Db,
   reservation: Reservation,
   actualCostMicro: number,
-  now = new Date(),
+  /** The model that served (a fallback may have), and the time. */
+  at: { model?: string; now?: Date } = {},
 ): BucketAmounts {
+  const now = at.now ?? new Date();
   return db.transaction((tx) => {
     const row = tx
       .select({ status: reservations.status })
@@ -167,6 +169,7 @@ export function settle(
         chargedPlan: charged.plan,
         chargedUsd: charged.usd,
         settledAt: now,
+        ...(at.model ? { model: at.model } : {}),
       })
       .where(eq(reservations.id, reservation.id))
       .run();

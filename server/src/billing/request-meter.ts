@@ -1,10 +1,4 @@
-import {
-  type ChatCompletionRequest,
-  costMicroUsd,
-  DailyPromptLimitError,
-  MICRO_USD,
-  tiers,
-} from "@masque/shared";
+import { costMicroUsd, DailyPromptLimitError, MICRO_USD, tiers } from "@masque/shared";
 import { and, eq, sql } from "drizzle-orm";
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/open-database.ts";
@@ -33,7 +27,9 @@ export interface RequestMeter {
 export interface OpenMeterOptions {
   db: Db;
   principal: Principal;
-  request: ChatCompletionRequest;
+  /** The prompt's estimated tokens, and the client's `max_tokens` (if any). */
+  promptEstimate: number;
+  maxTokens: number | undefined;
   /** Every model that may serve; the hold covers the dearest. */
   candidates: CatalogModel[];
   diemCredit: DiemCreditSource;
@@ -51,18 +47,16 @@ export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
   const { principal, db } = o;
   checkDailyPrompts(db, principal, now);
 
-  const promptEstimate = Math.ceil(JSON.stringify(o.request.messages).length / 3);
-  const completionBudget =
-    o.request.max_completion_tokens ?? o.request.max_tokens ?? DEFAULT_COMPLETION_BUDGET;
+  const completionBudget = o.maxTokens ?? DEFAULT_COMPLETION_BUDGET;
   const maxCost = Math.max(
-    ...o.candidates.map((m) => costMicroUsd(promptEstimate, completionBudget, m.pricing)),
+    ...o.candidates.map((m) => costMicroUsd(o.promptEstimate, completionBudget, m.pricing)),
   );
   let reservation: Reservation | undefined;
   if (maxCost > 0) {
     const credit = await o.diemCredit.creditFor(principal.accountId, now);
     reservation = reserve(db, {
       principal,
-      model: o.request.model,
+      model: o.candidates[0]?.id ?? "",
       maxCostMicro: maxCost,
       diemCreditMicro: credit.micro,
       now,
@@ -78,7 +72,7 @@ export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
       const cost = costMicroUsd(usage.promptTokens, usage.completionTokens, model.pricing);
       if (reservation && !settled) {
         settled = true;
-        const charged = settle(db, reservation, cost);
+        const charged = settle(db, reservation, cost, { model: model.id });
         return charged.diem + charged.plan + charged.usd;
       }
       return 0;

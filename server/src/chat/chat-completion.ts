@@ -16,7 +16,7 @@ import type { AdapterRegistry } from "../routing/adapter-for.ts";
 import type { CatalogModel, ModelCatalog } from "../routing/model-catalog.ts";
 import type { AdapterCallOptions, ChatCompletionObject } from "../routing/provider-adapter.ts";
 import { sseEvent } from "../routing/sse.ts";
-import { countCompletionTokens, countPromptTokens, estimateTokens } from "../usage/count-tokens.ts";
+import { countCompletionTokens, countPromptTokens, estimatePromptTokens } from "../usage/count-tokens.ts";
 import { recordUsage, type TokenUsage } from "../usage/record-usage.ts";
 import { chooseCandidates, serveWithFallback } from "./serve-with-fallback.ts";
 import type { SignatureStore } from "./signature-store.ts";
@@ -67,10 +67,11 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const { request, principal, signal: clientSignal } = call;
   const started = performance.now();
   const candidates = chooseCandidates(deps.catalog.resolve(request.model), request, principal, deps.catalog);
+  const promptEstimate = estimatePromptTokens(request.messages);
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
-  const estimate = estimateTokens(request.messages, maxTokens);
   const { bucket, limit } = rateLimitBucket(principal);
-  const limits = deps.rateLimiter.admit(bucket, limit, estimate);
+  // Tokens per minute are charged with actual usage after; admission assumes a short answer.
+  const limits = deps.rateLimiter.admit(bucket, limit, promptEstimate + (maxTokens ?? 256));
   // Identity stripped once; personal data redacted once, for every candidate
   // (fallbacks share the class, so they share the decision).
   const stripped = buildUpstreamBody(request, "");
@@ -79,7 +80,8 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const meter = await openMeter({
     db: deps.db,
     principal,
-    request,
+    promptEstimate,
+    maxTokens,
     candidates,
     diemCredit: deps.diemCredit ?? noDiemCredit,
   });

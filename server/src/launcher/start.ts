@@ -97,16 +97,12 @@ if (!(await waitHealthy(`${localNodeUrl}/health`, 30 * 60_000))) {
   stop(1);
 }
 
-let chainInfo: Awaited<typeof chain>;
-try {
-  chainInfo = await chain;
-} catch (err) {
-  process.stderr.write(`The local chain did not start: ${(err as Error).message}\n`);
+const chainInfo = await chain.catch((err: Error) => {
+  process.stderr.write(`The local chain did not start: ${err.message}\n`);
   stop(1);
   // stop() exits once the children are gone; wait for it here.
-  await new Promise(() => {});
-  throw err;
-}
+  return new Promise<never>(() => {});
+});
 
 const gatewayUrl = `http://${config.host}:${config.port}`;
 start("gateway", "../main.ts", {

@@ -42,3 +42,21 @@ describe("RateLimiter", () => {
     expect(() => limiter.admit("k", limit, 200)).not.toThrow();
   });
 });
+
+describe("RateLimiter memory", () => {
+  it("forgets callers idle for a whole window once many have come by", () => {
+    let now = 0;
+    const limiter = new RateLimiter(() => now);
+    for (let i = 0; i < 10_000; i++) limiter.admit(`k${i}`, limit, 1);
+    limiter.admit("busy", limit, 1);
+    now = 60_001;
+    limiter.admit("busy", limit, 1);
+    limiter.admit("newcomer", limit, 1);
+    // The idle ten thousand were dropped; the busy caller's window was kept.
+    expect((limiter as unknown as { windows: Map<string, unknown> }).windows.size).toBe(2);
+    // Its limit still holds: three a minute.
+    expect(() => limiter.admit("busy", limit, 1)).not.toThrow();
+    expect(() => limiter.admit("busy", limit, 1)).not.toThrow();
+    expect(() => limiter.admit("busy", limit, 1)).toThrow(RateLimitError);
+  });
+});

@@ -69,9 +69,18 @@ export class RateLimiter {
     w.tokenSum += tokens;
   }
 
+  private sweep(now: number): void {
+    for (const [key, w] of this.windows) {
+      const last = Math.max(w.requests.at(-1) ?? 0, w.tokens.at(-1)?.[0] ?? 0);
+      if (last <= now - WINDOW_MS) this.windows.delete(key);
+    }
+  }
+
   private window(key: string, now: number): Window {
     let w = this.windows.get(key);
     if (!w) {
+      // New callers keep coming: forget those idle for a whole window now and then.
+      if (this.windows.size >= SWEEP_AT) this.sweep(now);
       w = { requests: [], tokens: [], tokenSum: 0 };
       this.windows.set(key, w);
     }
@@ -83,6 +92,9 @@ export class RateLimiter {
     return w;
   }
 }
+
+/** Window count above which idle ones are dropped. */
+const SWEEP_AT = 10_000;
 
 /** OpenAI's reset format: `1s`, `6m0s`, `250ms`. */
 function formatReset(ms: number): string {

@@ -202,7 +202,11 @@ export function accountRoutes(db: Db, diemCredit: DiemCreditSource = noDiemCredi
         })
         .from(reservations)
         .where(
-          and(eq(reservations.accountId, principal.accountId), inArray(reservations.status, ["settled"])),
+          and(
+            eq(reservations.accountId, principal.accountId),
+            eq(reservations.status, "settled"),
+            gte(reservations.createdAt, new Date(`${since}T00:00:00Z`)),
+          ),
         )
         .groupBy(sql`1`, reservations.model)
         .all();

@@ -18,11 +18,15 @@ export function countCompletionTokens(text: string): number {
   return text.length === 0 ? 0 : countTokens(text);
 }
 
-/** A cheap upper-bound-ish estimate for rate limiting before a request runs. */
-export function estimateTokens(messages: ReadonlyArray<MessageLike>, maxTokens: number | undefined): number {
-  let chars = 0;
-  for (const message of messages) chars += messageText(message).length;
-  return Math.ceil(chars / 3) + (maxTokens ?? 256);
+/**
+ * A cheap, generous estimate of a prompt's tokens before it is sent (three
+ * characters a token, plus each message's overhead), for rate limits and for
+ * the credit held against a request; the tokenizer runs only when needed.
+ */
+export function estimatePromptTokens(messages: ReadonlyArray<MessageLike>): number {
+  let total = 3;
+  for (const message of messages) total += PER_MESSAGE_OVERHEAD + Math.ceil(messageText(message).length / 3);
+  return total;
 }
 
 /** Any chat message: ours, the client's or the provider's. */
