@@ -31,6 +31,13 @@ beforeAll(async () => {
         contextLength: 8192,
         pricing: pricey,
       },
+      {
+        id: "pricey-trickle",
+        provider: "frontier",
+        upstreamId: "slow",
+        contextLength: 8192,
+        pricing: pricey,
+      },
       { id: "home-model", provider: "home", upstreamId: "echo", contextLength: 8192, pricing: pricey },
     ],
   });
@@ -138,6 +145,37 @@ describe("metering", () => {
     expect(usdBalance(accountId)).toBe(500_000);
     expect(ledgerSum()).toBe(0);
     expect(negativeBooks()).toEqual([]);
+  });
+
+  it("a client that disconnects pays only for what it was sent", async () => {
+    const { key, accountId } = await newKey("--tier", "pro");
+    const controller = new AbortController();
+    const stream = await clientFor(key).chat.completions.create(
+      {
+        model: "pricey-trickle",
+        messages: [{ role: "user", content: "go on" }],
+        max_tokens: 2000,
+        stream: true,
+      },
+      { signal: controller.signal },
+    );
+    let chunks = 0;
+    for await (const _ of stream) if (++chunks === 5) controller.abort();
+    const settled = () =>
+      ledger(
+        (db) =>
+          db
+            .prepare(
+              "select status, held_plan as held, charged_plan as charged from reservations where account_id = ?",
+            )
+            .get(accountId) as { status: string; held: number; charged: number | null },
+      );
+    await expect.poll(() => settled().status, { timeout: 5_000 }).toBe("settled");
+    const { held, charged } = settled();
+    // About $2 was held for 2000 tokens; the prompt and the few tokens delivered were charged.
+    expect(held).toBeGreaterThan(2_000_000);
+    expect(charged).toBeGreaterThan(0);
+    expect(charged).toBeLessThan(50_000);
   });
 
   it("stops a spend-limited key at its limit", async () => {
