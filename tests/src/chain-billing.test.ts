@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { diem, mockUsdc, staking, subscriptions, vvv } from "@masque/contracts-abi";
-import { anvilAccounts } from "@masque/contracts-abi/deploy";
+import { anvilAccounts, gasBufferedHttp } from "@masque/contracts-abi/deploy";
 import { type Address, createPublicClient, createWalletClient, http, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
@@ -66,7 +66,8 @@ const api = async (p: string, init: RequestInit = {}) =>
   });
 
 async function write(fn: (w: ReturnType<typeof createWalletClient>) => Promise<`0x${string}`>) {
-  const client = createWalletClient({ account: wallet, transport: http(chain.rpc_url) });
+  // As a wallet would, pad gas estimates: Staking's gas depends on the second the tx lands in.
+  const client = createWalletClient({ account: wallet, transport: gasBufferedHttp(chain.rpc_url) });
   const hash = await fn(client);
   const receipt = await createPublicClient({ transport: http(chain.rpc_url) }).waitForTransactionReceipt({
     hash,
