@@ -1,2 +1,3 @@
 export * from "./diem-curve.ts";
 export * from "./emission-schedule.ts";
+export * from "./token-api.ts";
