@@ -6,6 +6,7 @@ import {
   emissionScheduleTable,
   emittedBetween,
   monthlyEmission,
+  nextEmissionStep,
   ratePerSecondAt,
 } from "./emission-schedule.ts";
 
@@ -105,5 +106,20 @@ describe("emission schedule", () => {
     }
     expect(emissionScheduleTable(start, 0)).toEqual([]);
     expect(() => emissionScheduleTable(start, -1)).toThrow(RangeError);
+  });
+
+  it("names the next step down of the rate, and none once at the floor", () => {
+    const start = 1_000_000n;
+    const month = EMISSION_MONTH_SECONDS;
+    expect(nextEmissionStep(start, start - 1n)).toEqual({
+      at: start,
+      ratePerSecond: ratePerSecondAt(start, start),
+    });
+    expect(nextEmissionStep(start, start + 5n)).toEqual({
+      at: start + month,
+      ratePerSecond: (5_000_000n * 10n ** 18n) / month,
+    });
+    expect(nextEmissionStep(start, start + 2n * month + 1n)?.at).toBe(start + 3n * month);
+    expect(nextEmissionStep(start, start + 3n * month)).toBeNull();
   });
 });

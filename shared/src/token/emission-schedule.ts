@@ -96,3 +96,19 @@ export function emissionScheduleTable(start: bigint, months: number): EmissionSc
   }
   return rows;
 }
+
+/**
+ * When the emission rate next changes after `t`, and to what; `null` once it has reached its floor.
+ * Before `start` the next step is the start itself.
+ */
+export function nextEmissionStep(start: bigint, t: bigint): { at: bigint; ratePerSecond: bigint } | null {
+  const now = ratePerSecondAt(start, t);
+  const month = t < start ? -1n : (t - start) / EMISSION_MONTH_SECONDS;
+  // The schedule steps down monthly until it reaches its floor rate, then stays there forever.
+  for (let next = month + 1n; next <= month + 12n; next++) {
+    const at = start + next * EMISSION_MONTH_SECONDS;
+    const rate = ratePerSecondAt(start, at);
+    if (rate !== now) return { at, ratePerSecond: rate };
+  }
+  return null;
+}
