@@ -219,5 +219,73 @@ export const cardPayments = sqliteTable("card_payments", {
   paidUntil: integer("paid_until", { mode: "timestamp_ms" }).notNull(),
   /** Set once the buyback budget has been deposited to the Subscriptions contract. */
   depositedAt: integer("deposited_at", { mode: "timestamp_ms" }),
+  /** The on-chain deposit that carries (or is carrying) this payment's buyback budget. */
+  depositTxId: integer("deposit_tx_id").references(() => chainTransactions.id),
+  /** The BuybackBurner receipt of that deposit, once confirmed: its burn can be proven by this id. */
+  buybackReceiptId: integer("buyback_receipt_id"),
   createdAt: createdAt(),
+});
+
+/**
+ * Transactions the server sends (card budget deposits, buyback batches), written before each step so
+ * a crash never sends one twice: planned → sent (nonce, hash and the signed bytes, stored before they
+ * are broadcast) → confirmed or failed (with the reason).
+ */
+export const chainTransactions = sqliteTable(
+  "chain_transactions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    purpose: text("purpose", { enum: ["usdc_approval", "card_deposit", "buyback"] }).notNull(),
+    state: text("state", { enum: ["planned", "sent", "confirmed", "failed"] }).notNull(),
+    sender: text("sender").notNull(),
+    to: text("to").notNull(),
+    calldata: text("calldata").notNull(),
+    nonce: integer("nonce"),
+    hash: text("hash"),
+    rawTransaction: text("raw_transaction"),
+    blockNumber: integer("block_number"),
+    failureReason: text("failure_reason"),
+    /** Purpose-specific facts as JSON (a batch's receipts and amounts, a deposit's total). */
+    details: text("details").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("chain_transactions_state_idx").on(t.state)],
+);
+
+/** Leases that keep a job to one process at a time, across instances sharing the store. */
+export const jobLeases = sqliteTable("job_leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * Token events indexed from the chain for the public token API: one row per log, keyed by the block
+ * it is in, so a reorg removes exactly the logs of the blocks it replaced. Amounts in `args` are
+ * decimal strings.
+ */
+export const chainEvents = sqliteTable(
+  "chain_events",
+  {
+    blockHash: text("block_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    blockNumber: integer("block_number").notNull(),
+    blockTime: integer("block_time").notNull(),
+    txHash: text("tx_hash").notNull(),
+    contract: text("contract").notNull(),
+    event: text("event").notNull(),
+    args: text("args").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.blockHash, t.logIndex] }),
+    index("chain_events_event_idx").on(t.event, t.blockNumber),
+    index("chain_events_block_idx").on(t.blockNumber),
+  ],
+);
+
+/** Hashes of the blocks the indexer read events from, to find where a reorg forked. */
+export const indexedBlocks = sqliteTable("indexed_blocks", {
+  number: integer("number").primaryKey(),
+  hash: text("hash").notNull(),
 });
