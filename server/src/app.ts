@@ -3,6 +3,7 @@ import { MethodNotAllowedError, PayloadTooLargeError } from "@masque/shared";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import type { PublicClient } from "viem";
 import { authenticate } from "./auth/authenticate.ts";
 import type { ChatDeps } from "./chat/chat-completion.ts";
 import { SignatureStore } from "./chat/signature-store.ts";
@@ -29,7 +30,14 @@ export interface AppOptions extends Omit<ChatDeps, "adapters" | "signatures"> {
   /** Stripe, when STRIPE_SECRET_KEY is set; without it card payment is off. */
   cards?: CardSettings;
   /** The contracts, when a chain is configured, and the RPC URL browsers use. */
-  chain?: { deployments: Deployments; publicRpcUrl?: string };
+  chain?: {
+    deployments: Deployments;
+    publicRpcUrl?: string;
+    /** The server's own RPC client, for the token figures. */
+    client?: PublicClient;
+    /** Blocks under which chain events count as confirmed. */
+    confirmations?: number;
+  };
 }
 
 /**
@@ -89,7 +97,15 @@ export function createApp(appOptions: AppOptions) {
   // Before /api's authentication: Stripe signs its calls instead.
   app.route("/api/billing/stripe/webhook", stripeWebhookRoute(options.db, options.cards, logger));
   app.route("/api/chain", chainRoute(options.chain?.deployments, options.chain?.publicRpcUrl));
-  app.route("/api/token", tokenRoutes(options.chain?.deployments));
+  app.route(
+    "/api/token",
+    tokenRoutes({
+      deployments: options.chain?.deployments,
+      db: options.db,
+      client: options.chain?.client,
+      confirmations: options.chain?.confirmations,
+    }),
+  );
   const api = new Hono();
   api.use(authenticate(options.db));
   api.route("/", accountRoutes(options.db, options.diemCredit));

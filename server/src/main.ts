@@ -4,6 +4,7 @@ import Stripe from "stripe";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { createApp } from "./app.ts";
 import { TeeAttestations } from "./attestation/tee-attestations.ts";
+import { chainSettings } from "./chain/chain-settings.ts";
 import { ChainDiemCredit } from "./chain/diem-credit-reader.ts";
 import { startChainJobs } from "./chain/start-chain-jobs.ts";
 import { loadConfigOrExit } from "./config/env.ts";
@@ -64,8 +65,19 @@ const stopChainJobs =
         confirmations: config.chainConfirmations,
         pollMs: config.chainPollMs,
         logger,
+        buyback: buybackJob(),
       })
     : undefined;
+
+/** The buyback job's settings, when a keeper key is known (on the local chain: anvil's dev keeper). */
+function buybackJob() {
+  const { keeper, treasury } = chainSettings(config, deployments);
+  if (!keeper) {
+    logger.warn("no keeper key (MASQUE_KEEPER_KEY): the buyback job does not run in this process");
+    return undefined;
+  }
+  return { ...config.buyback, keeper, treasury };
+}
 
 const cards = config.stripe && {
   stripe: new Stripe(config.stripe.secretKey, stripeConnection(config.stripe.apiBase)),
@@ -87,7 +99,12 @@ const app = createApp({
   maxBodyBytes: config.maxBodyBytes,
   webDir: config.webDir,
   cards,
-  chain: deployments && { deployments, publicRpcUrl: config.publicChainRpc },
+  chain: deployments && {
+    deployments,
+    publicRpcUrl: config.publicChainRpc,
+    client: chainClient,
+    confirmations: config.chainConfirmations,
+  },
   siwe: {
     publicUrl: config.publicUrl,
     chainId: config.chainId,

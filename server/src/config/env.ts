@@ -9,6 +9,10 @@ export function resolveFromInvocationDir(p: string): string {
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const privateKey = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 32-byte private key in hex, 0x-prefixed")
+  .transform((k) => k as `0x${string}`);
 
 const envSchema = z.object({
   PORT: port.default(8080),
@@ -32,6 +36,12 @@ const envSchema = z.object({
   MASQUE_CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).optional(),
   MASQUE_CHAIN_POLL_MS: positiveInt.default(2_000),
   MASQUE_DIEM_REFRESH_MS: positiveInt.default(60_000),
+  MASQUE_KEEPER_KEY: privateKey.optional(),
+  MASQUE_TREASURY_KEY: privateKey.optional(),
+  MASQUE_BUYBACK_INTERVAL_MS: positiveInt.default(3_600_000),
+  MASQUE_BUYBACK_SLIPPAGE_BPS: z.coerce.number().int().min(0).max(2_000).default(100),
+  MASQUE_BUYBACK_MAX_RECEIPTS: positiveInt.default(500),
+  MASQUE_BUYBACK_WAIT_MS: positiveInt.default(120_000),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** For tests and proxies: where the Stripe SDK sends API calls, e.g. http://127.0.0.1:12111. */
@@ -72,6 +82,15 @@ export interface Config {
   chainPollMs: number;
   /** How long a DIEM stake read stays fresh. */
   diemRefreshMs: number;
+  /** The buyback-and-burn job; keys default to anvil's dev accounts on a local chain (see chain-keys.ts). */
+  buyback: {
+    keeperKey: `0x${string}` | undefined;
+    treasuryKey: `0x${string}` | undefined;
+    intervalMs: number;
+    slippageBps: number;
+    maxReceipts: number;
+    waitMs: number;
+  };
   /** Card payment, on when both Stripe secrets are set. */
   stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined } | undefined;
 }
@@ -110,6 +129,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chainConfirmations: e.MASQUE_CHAIN_CONFIRMATIONS ?? (e.MASQUE_CHAIN_ID === 31337 ? 0 : 5),
     chainPollMs: e.MASQUE_CHAIN_POLL_MS,
     diemRefreshMs: e.MASQUE_DIEM_REFRESH_MS,
+    buyback: {
+      keeperKey: e.MASQUE_KEEPER_KEY,
+      treasuryKey: e.MASQUE_TREASURY_KEY,
+      intervalMs: e.MASQUE_BUYBACK_INTERVAL_MS,
+      slippageBps: e.MASQUE_BUYBACK_SLIPPAGE_BPS,
+      maxReceipts: e.MASQUE_BUYBACK_MAX_RECEIPTS,
+      waitMs: e.MASQUE_BUYBACK_WAIT_MS,
+    },
     stripe:
       e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
         ? {

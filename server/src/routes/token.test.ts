@@ -19,7 +19,7 @@ const month = 30 * 86_400;
 
 describe("GET /api/token/emissions", () => {
   it("gives the decreasing schedule, past and future, around today", async () => {
-    const app = tokenRoutes(deployments, () => new Date((start + 2 * month + 5) * 1000));
+    const app = tokenRoutes({ deployments, now: () => new Date((start + 2 * month + 5) * 1000) });
     const body = (await (await app.request("/emissions?months=6")).json()) as {
       current_month: number;
       months: Array<{ month: number; emission_wei: string; cumulative_wei: string; status: string }>;
