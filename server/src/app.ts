@@ -7,7 +7,9 @@ import type { PublicClient } from "viem";
 import { authenticate } from "./auth/authenticate.ts";
 import type { ChatDeps } from "./chat/chat-completion.ts";
 import { SignatureStore } from "./chat/signature-store.ts";
+import { corsForAppOrigin } from "./http/cors.ts";
 import { notFoundResponse, toErrorResponse } from "./http/error-handler.ts";
+import { limitByAddress } from "./limits/limit-by-address.ts";
 import { accountRoutes, plansRoute } from "./routes/account.ts";
 import { attestationRoutes } from "./routes/attestation.ts";
 import { authRoute, type SiweSettings } from "./routes/auth.ts";
@@ -17,6 +19,7 @@ import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { modelsRoute } from "./routes/models.ts";
 import { tokenRoutes } from "./routes/token.ts";
 import { createAdapterRegistry } from "./routing/adapter-for.ts";
+import { securityHeaders } from "./web/security-headers.ts";
 import { serveWebApp } from "./web/serve-web-app.ts";
 
 export interface AppOptions extends Omit<ChatDeps, "adapters" | "signatures"> {
@@ -38,6 +41,8 @@ export interface AppOptions extends Omit<ChatDeps, "adapters" | "signatures"> {
     /** Blocks under which chain events count as confirmed. */
     confirmations?: number;
   };
+  /** Sign-in requests per client address per minute (default 60; 0: no limit). */
+  authRateLimit?: number;
 }
 
 /**
@@ -52,6 +57,7 @@ export function createApp(appOptions: AppOptions) {
     signatures: appOptions.signatures ?? new SignatureStore(),
   };
   const { logger } = options;
+  const publicUrl = options.siwe?.publicUrl ?? "http://127.0.0.1:8080";
   const app = new Hono();
 
   app.use(requestId({ generator: () => crypto.randomUUID() }));
@@ -69,6 +75,8 @@ export function createApp(appOptions: AppOptions) {
       "request",
     );
   });
+  app.use(securityHeaders({ https: publicUrl.startsWith("https:") }));
+  app.use(corsForAppOrigin(publicUrl));
   app.use(
     bodyLimit({
       maxSize: options.maxBodyBytes,
@@ -89,10 +97,15 @@ export function createApp(appOptions: AppOptions) {
     throw new MethodNotAllowedError(c.req.method, "/v1/chat/completions");
   });
   app.route("/v1", v1);
-  app.route(
-    "/api/auth",
-    authRoute(options.db, options.siwe ?? { publicUrl: "http://127.0.0.1:8080", chainId: 31337 }),
+  // Sign-ins need no key: limited per client address instead.
+  app.use(
+    "/api/auth/*",
+    limitByAddress({
+      requestsPerMinute: options.authRateLimit ?? 60,
+      counts: (c) => c.req.method === "POST" && !c.req.path.endsWith("/logout"),
+    }),
   );
+  app.route("/api/auth", authRoute(options.db, options.siwe ?? { publicUrl, chainId: 31337 }));
   app.route("/api/plans", plansRoute());
   // Before /api's authentication: Stripe signs its calls instead.
   app.route("/api/billing/stripe/webhook", stripeWebhookRoute(options.db, options.cards, logger));

@@ -1,14 +1,18 @@
+import type { Server as HttpServer } from "node:http";
 import { serve } from "@hono/node-server";
 import { readDeployments } from "@masque/contracts-abi/deploy";
 import Stripe from "stripe";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { createApp } from "./app.ts";
 import { TeeAttestations } from "./attestation/tee-attestations.ts";
+import { releaseStaleHolds } from "./billing/release-stale-holds.ts";
 import { chainSettings } from "./chain/chain-settings.ts";
 import { ChainDiemCredit } from "./chain/diem-credit-reader.ts";
 import { startChainJobs } from "./chain/start-chain-jobs.ts";
 import { loadConfigOrExit } from "./config/env.ts";
 import { openDatabase } from "./db/open-database.ts";
+import { answerClientError } from "./http/client-error.ts";
+import { GracefulShutdown } from "./http/graceful-shutdown.ts";
 import { RateLimiter } from "./limits/rate-limiter.ts";
 import { createLogger } from "./logging/logger.ts";
 import { warmUpPiiDetection } from "./privacy/detect/detect-pii.ts";
@@ -31,6 +35,9 @@ try {
 // Load the PII word lists now, not on the first anonymized request.
 warmUpPiiDetection();
 const db = openDatabase(config.dataDir);
+// Holds left by a process killed mid-request (past its grace period) are returned, uncharged.
+const released = releaseStaleHolds(db, new Date());
+if (released > 0) logger.warn({ released }, "released credit holds left by an earlier run");
 const deployments = await readDeployments(config.deploymentsFile);
 if (config.chainRpc && !deployments) {
   logger.warn(
@@ -85,6 +92,8 @@ const cards = config.stripe && {
   publicUrl: config.publicUrl,
 };
 
+const shutdown = new GracefulShutdown(config.shutdownGraceMs, logger);
+
 const app = createApp({
   db,
   catalog,
@@ -96,6 +105,8 @@ const app = createApp({
       : undefined,
   logger,
   upstreamTimeoutMs: config.upstreamTimeoutMs,
+  shutdown: shutdown.cut.signal,
+  authRateLimit: config.authRateLimit,
   maxBodyBytes: config.maxBodyBytes,
   webDir: config.webDir,
   cards,
@@ -113,23 +124,29 @@ const app = createApp({
   },
 });
 
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-  logger.info({ url: `http://${config.host}:${info.port}` }, "masque gateway listening");
-});
+const server = serve(
+  { fetch: shutdown.wrap(app.fetch), port: config.port, hostname: config.host },
+  (info) => {
+    logger.info({ url: `http://${config.host}:${info.port}` }, "masque gateway listening");
+  },
+) as HttpServer;
+// Requests Node's parser refuses (oversized headers, bad syntax) still get OpenAI's error shape.
+server.on("clientError", answerClientError);
 
-const shutdown = () => {
+// SIGTERM: refuse new requests, let those in flight finish within the grace period, then exit.
+// A second signal cuts the rest at once.
+const stop = async () => {
   stopRefreshing();
   stopAttesting?.();
   stopChainJobs?.();
-  server.close(() => {
-    db.$client.close();
-    process.exit(0);
-  });
-  // Streams still open after the grace period are cut.
-  setTimeout(() => process.exit(0), 10_000).unref();
+  await shutdown.begin(server);
+  // Let the last cancelled streams settle before the store closes.
+  await new Promise((r) => setTimeout(r, 50));
+  db.$client.close();
+  process.exit(0);
 };
-process.on("SIGTERM", shutdown);
-process.on("SIGINT", shutdown);
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
 
 /** The Stripe SDK's host settings for a non-default API base (a proxy, or a local stand-in in tests). */
 function stripeConnection(apiBase: string | undefined): Stripe.StripeConfig {

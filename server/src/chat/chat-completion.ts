@@ -35,6 +35,12 @@ export interface ChatDeps {
   upstreamTimeoutMs: number;
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
+  /**
+   * Aborted when a shutdown's grace period ends: requests still running stop
+   * with this signal's reason (an error for the client) and settle what was
+   * delivered, so no hold outlives the process.
+   */
+  shutdown?: AbortSignal;
 }
 
 /** One client request to the gateway. */
@@ -89,6 +95,12 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const abort = new AbortController();
   const onClientAbort = () => abort.abort(clientSignal.reason);
   clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  const onShutdown = () => abort.abort(deps.shutdown?.reason);
+  deps.shutdown?.addEventListener("abort", onShutdown, { once: true });
+  const stopListening = () => {
+    clientSignal.removeEventListener("abort", onClientAbort);
+    deps.shutdown?.removeEventListener("abort", onShutdown);
+  };
   const id = `chatcmpl-${randomBytes(12).toString("base64url")}`;
   const stream = request.stream === true;
   const callOptions: AdapterCallOptions = {
@@ -120,10 +132,11 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
       return { upstreamBody, answer };
     });
   } catch (err) {
+    stopListening();
     meter.abandon();
     throw err;
   } finally {
-    if (!stream) clientSignal.removeEventListener("abort", onClientAbort);
+    if (!stream) stopListening();
   }
   const { model } = served;
   const { upstreamBody, answer } = served.value;
@@ -134,7 +147,7 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   // Counts by type only; the values stay in this request's memory.
   if (redaction) headers["x-masque-redactions"] = formatRedactionsHeader(redaction.counts);
   const settle = (usage: TokenUsage): number => {
-    clientSignal.removeEventListener("abort", onClientAbort);
+    stopListening();
     deps.rateLimiter.charge(bucket, usage.promptTokens + usage.completionTokens);
     recordUsage(deps.db, principal, model.id, usage);
     const costMicro = meter.finish(model, usage);

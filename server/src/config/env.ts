@@ -26,6 +26,8 @@ const envSchema = z.object({
   MASQUE_MODEL_DOWNLOAD: z.enum(["auto", "off"]).default("auto"),
   MASQUE_MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
   MASQUE_UPSTREAM_TIMEOUT_MS: positiveInt.default(60_000),
+  MASQUE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  MASQUE_AUTH_RATE_LIMIT: z.coerce.number().int().min(0).default(60),
   MASQUE_WEB_DIR: z.string().min(1).optional(),
   MASQUE_PUBLIC_URL: z.url().optional(),
   MASQUE_CHAIN_RPC: z.url().optional(),
@@ -63,6 +65,10 @@ export interface Config {
   modelDownload: "auto" | "off";
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
+  /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
+  shutdownGraceMs: number;
+  /** Sign-in requests (anonymous, SIWE) per client address per minute; 0: no limit. */
+  authRateLimit: number;
   logLevel: z.infer<typeof envSchema>["MASQUE_LOG_LEVEL"];
   /** The built web app the gateway serves at `/`. */
   webDir: string;
@@ -121,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelDownload: e.MASQUE_MODEL_DOWNLOAD,
     maxBodyBytes: e.MASQUE_MAX_BODY_BYTES,
     upstreamTimeoutMs: e.MASQUE_UPSTREAM_TIMEOUT_MS,
+    shutdownGraceMs: e.MASQUE_SHUTDOWN_GRACE_MS,
+    authRateLimit: e.MASQUE_AUTH_RATE_LIMIT,
     logLevel: e.MASQUE_LOG_LEVEL,
     publicUrl: (e.MASQUE_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ""),
     chainRpc: e.MASQUE_CHAIN_RPC,
