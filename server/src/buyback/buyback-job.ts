@@ -109,7 +109,7 @@ async function runOnce(o: BuybackJobOptions): Promise<BuybackRun> {
 
   // 3. The batch: only receipts whose funding is buried under the confirmation depth.
   const contract = { address: deployments.contracts.buybackBurner, abi: buybackBurner.abi } as const;
-  const head = await client.getBlockNumber();
+  const head = await client.getBlockNumber({ cacheTime: 0 });
   const safeBlock = head - BigInt(o.confirmations);
   const [confirmedReceipts, spent] = await Promise.all([
     client.readContract({ ...contract, functionName: "receiptCount", blockNumber: safeBlock }),

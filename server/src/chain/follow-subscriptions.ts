@@ -34,7 +34,7 @@ const REWIND_BLOCKS = 64;
 export async function followSubscriptions(o: FollowSubscriptionsOptions): Promise<number> {
   const { db, client, deployments } = o;
   const tierById = new Map(deployments.tiers.map((t) => [t.onChainId, t.id as TierId]));
-  const head = Number(await client.getBlockNumber());
+  const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
   const safe = head - o.confirmations;
   const cursor = db.select().from(chainCursors).where(eq(chainCursors.name, CURSOR)).get();
   let from = deployments.blockNumber;

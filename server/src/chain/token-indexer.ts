@@ -34,7 +34,7 @@ const SKIPPED = new Set(["Transfer", "Approval"]);
  */
 export async function indexTokenEvents(o: TokenIndexerOptions): Promise<number> {
   const { db, client, deployments } = o;
-  const head = Number(await client.getBlockNumber());
+  const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
   const cursor = db.select().from(chainCursors).where(eq(chainCursors.name, TOKEN_INDEXER_CURSOR)).get();
   let from = deployments.blockNumber;
   if (cursor) {

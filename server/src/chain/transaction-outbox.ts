@@ -199,7 +199,7 @@ export class TransactionOutbox {
   }
 
   private async settleReceipt(row: OutboxRow, receipt: TransactionReceipt): Promise<Resolution> {
-    const head = await this.o.client.getBlockNumber();
+    const head = await this.o.client.getBlockNumber({ cacheTime: 0 });
     if (head - receipt.blockNumber < BigInt(this.o.confirmations)) return "pending";
     const blockNumber = Number(receipt.blockNumber);
     if (receipt.status === "success") {

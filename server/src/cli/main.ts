@@ -1,11 +1,17 @@
 import { parseArgs } from "node:util";
+import { readDeployments } from "@masque/contracts-abi/deploy";
 import { MICRO_USD, type TierId, tierIds } from "@masque/shared";
 import { eq } from "drizzle-orm";
+import { createPublicClient, http, type PublicClient } from "viem";
 import { createApiKey, listApiKeys, revokeApiKey } from "../auth/api-keys.ts";
 import { grantUsd } from "../billing/grant-credit.ts";
+import { type BuybackRun, runBuybackJob } from "../buyback/buyback-job.ts";
+import { chainSettings } from "../chain/chain-settings.ts";
+import { indexTokenEvents } from "../chain/token-indexer.ts";
 import { loadConfigOrExit } from "../config/env.ts";
 import { openDatabase } from "../db/open-database.ts";
 import { accounts } from "../db/schema.ts";
+import { createLogger } from "../logging/logger.ts";
 
 /**
  * The operator CLI (`pnpm masque …`), against the same MASQUE_DATA_DIR as the
@@ -16,7 +22,8 @@ const usage = `Usage:
                           [--balance-usd N] [--private-only]
   pnpm masque keys list
   pnpm masque keys revoke <key-id>
-  pnpm masque credits grant <account-id|key-id> <usd>`;
+  pnpm masque credits grant <account-id|key-id> <usd>
+  pnpm masque jobs run buyback`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${usage}\n`);
@@ -52,7 +59,44 @@ if (group === "credits") {
   process.stdout.write(`Granted $${micro / MICRO_USD} to ${accountId}\n`);
   process.exit(0);
 }
+if (group === "jobs") {
+  if (command !== "run" || rest[0] !== "buyback")
+    fail(`Unknown command 'jobs ${[command, ...rest].join(" ")}'.`);
+  const run = await runBuybackNow();
+  process.stdout.write(`${JSON.stringify(run)}\n`);
+  process.exit(run.status === "failed" || run.status === "busy" ? 1 : 0);
+}
 if (group !== "keys") fail(`Unknown command '${group} ${command}'.`);
+
+/** One buyback run now, against the chain and keys the server would use; see chain-settings.ts. */
+async function runBuybackNow(): Promise<BuybackRun> {
+  const deployments = await readDeployments(config.deploymentsFile);
+  if (!deployments) {
+    process.stderr.write(`No deployments file at ${config.deploymentsFile}: no chain to buy back on.\n`);
+    process.exit(1);
+  }
+  const { rpcUrl, keeper, treasury } = chainSettings(config, deployments);
+  if (!rpcUrl || !keeper) {
+    process.stderr.write("Set MASQUE_CHAIN_RPC and MASQUE_KEEPER_KEY to run the buyback job.\n");
+    process.exit(1);
+  }
+  const db = openDatabase(config.dataDir);
+  const client = createPublicClient({ transport: http(rpcUrl, { batch: true }) }) as PublicClient;
+  // The indexer too, so the burn shows in the token API as soon as this returns.
+  const logger = createLogger(config.logLevel, process.stderr);
+  const run = await runBuybackJob({
+    db,
+    client,
+    deployments,
+    keeper,
+    treasury,
+    confirmations: config.chainConfirmations,
+    logger,
+    ...config.buyback,
+  });
+  await indexTokenEvents({ db, client, deployments, logger });
+  return run;
+}
 
 switch (command) {
   case "create": {
