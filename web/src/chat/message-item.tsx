@@ -1,11 +1,14 @@
 import type { ModelEntry } from "@masque/shared";
-import { memo, useState } from "react";
+import { lazy, memo, Suspense, useState } from "react";
 import { answerBadge } from "../models/privacy-badge.ts";
 import { PrivacyBadgeView } from "../models/privacy-badge-view.tsx";
 import type { LiveAnswer } from "./live-answer.ts";
 import { MarkdownView } from "./markdown-view.tsx";
 import type { TreeMessage } from "./message-tree.ts";
 import { StreamingAnswer } from "./streaming-answer.tsx";
+
+// viem's signature recovery loads only when someone opens a TEE answer's details.
+const TeeDetailsDialog = lazy(() => import("../models/tee-details-dialog.tsx"));
 
 export interface MessageActions {
   onEdit: (message: TreeMessage, text: string) => void;
@@ -98,6 +101,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const branch = { index: props.branchIndex, count: props.branchCount };
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.content);
+  const [teeOpen, setTeeOpen] = useState(false);
 
   if (message.role === "user") {
     return (
@@ -162,7 +166,12 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   return (
     <article id={`m-${message.id}`} className="message assistant" aria-label="Answer" aria-busy={streaming}>
       <header className="answer-head">
-        {meta?.privacy ? <PrivacyBadgeView badge={badge} /> : null}
+        {meta?.privacy ? (
+          <PrivacyBadgeView
+            badge={badge}
+            onOpen={meta.privacy === "tee-verified" ? () => setTeeOpen(true) : undefined}
+          />
+        ) : null}
         {message.model && <span className="model-name">{message.model}</span>}
       </header>
       {streaming ? (
@@ -212,6 +221,15 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           </span>
         )}
       </footer>
+      {teeOpen && message.model && (
+        <Suspense fallback={null}>
+          <TeeDetailsDialog
+            model={message.model}
+            completionId={meta?.completionId}
+            onClose={() => setTeeOpen(false)}
+          />
+        </Suspense>
+      )}
     </article>
   );
 });

@@ -12,6 +12,8 @@ export interface ResponseMeta {
   signature?: string;
   /** `x-masque-signing-address`: the key the answer was signed with. */
   signingAddress?: string;
+  /** The answer's `id` (from its body): TEE answers' signatures are looked up by it. */
+  completionId?: string;
 }
 
 const num = (value: string | null): number | undefined =>

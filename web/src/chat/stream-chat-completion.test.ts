@@ -75,6 +75,21 @@ describe("streamChatCompletion", () => {
     });
   });
 
+  it("keeps the answer's id, by which a TEE answer's signature is looked up", async () => {
+    const withId = (content: string) =>
+      `data: ${JSON.stringify({ id: "chatcmpl-abc", choices: [{ index: 0, delta: { content } }] })}\n\n`;
+    vi.stubGlobal("fetch", async () =>
+      sseResponse([withId("a"), withId("b"), "data: [DONE]\n\n"], { "x-masque-privacy": "tee-verified" }),
+    );
+    const result = await streamChatCompletion({
+      model: "m",
+      messages: [{ role: "user", content: "hi" }],
+      signal: new AbortController().signal,
+      onDelta: () => {},
+    });
+    expect(result.meta).toEqual({ privacy: "tee-verified", completionId: "chatcmpl-abc" });
+  });
+
   it("rejects with the gateway's error when it arrives mid-stream, keeping what came before", async () => {
     vi.stubGlobal("fetch", async () =>
       sseResponse([

@@ -71,6 +71,7 @@ export async function streamChatCompletion(options: StreamChatOptions): Promise<
       const error = errorFromBody(chunk, 502);
       if (error) throw error;
       const c = chunk as ChunkShape;
+      if (meta.completionId === undefined && typeof c.id === "string") meta.completionId = c.id;
       if (c.usage && typeof c.usage.prompt_tokens === "number") {
         result.usage = {
           promptTokens: c.usage.prompt_tokens,
@@ -97,6 +98,7 @@ export async function streamChatCompletion(options: StreamChatOptions): Promise<
 }
 
 interface ChunkShape {
+  id?: unknown;
   choices?: Array<{
     delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown };
     finish_reason?: string | null;

@@ -1,8 +1,11 @@
 import { useId, useState } from "react";
 import type { PrivacyBadge } from "./privacy-badge.ts";
 
-/** A privacy badge; clicking it says what the badge means (and, for anonymized answers, what was redacted). */
-export function PrivacyBadgeView({ badge }: { badge: PrivacyBadge }) {
+/**
+ * A privacy badge; clicking it says what the badge means (and, for anonymized
+ * answers, what was redacted) — or, given `onOpen`, opens a fuller view instead.
+ */
+export function PrivacyBadgeView({ badge, onOpen }: { badge: PrivacyBadge; onOpen?: () => void }) {
   const [open, setOpen] = useState(false);
   const id = useId();
   return (
@@ -10,10 +13,11 @@ export function PrivacyBadgeView({ badge }: { badge: PrivacyBadge }) {
       <button
         type="button"
         className={`badge badge-${badge.tone}`}
-        aria-expanded={open}
-        aria-controls={id}
+        aria-expanded={onOpen ? undefined : open}
+        aria-controls={onOpen ? undefined : id}
+        aria-haspopup={onOpen ? "dialog" : undefined}
         aria-label={`Privacy: ${badge.label}. Show details`}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => (onOpen ? onOpen() : setOpen((o) => !o))}
       >
         {badge.label}
       </button>
