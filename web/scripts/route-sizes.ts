@@ -22,7 +22,13 @@ export interface RouteSize {
 }
 
 /** The lazily loaded page modules (see web/src/routes.ts), by route name. */
-export const routeModules: Record<string, string> = { chat: "src/chat/chat-route.tsx" };
+export const routeModules: Record<string, string> = {
+  chat: "src/chat/chat-route.tsx",
+  plans: "src/plans/plans-route.tsx",
+  keys: "src/keys/keys-route.tsx",
+  token: "src/token/token-route.tsx",
+  account: "src/account/account-route.tsx",
+};
 
 /**
  * The initial download of each route from a Vite build's manifest

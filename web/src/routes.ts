@@ -9,12 +9,15 @@ export interface RouteDef {
 }
 
 /**
- * The app's pages. Account, plans, API keys and the token page (wallet and
- * chart code) slot in here as further lazy routes, e.g.
- * `{ path: /^\/plans$/, title: "Plans", load: () => import("./plans/plans-route.tsx") }`.
+ * The app's pages. The chat loads no wallet or chart code: wagmi, the contract
+ * ABIs and the charts live in the chunks of the pages that use them.
  */
 export const routes: RouteDef[] = [
   { path: /^\/(?:c\/[\w-]+)?$/, title: "Chat", load: () => import("./chat/chat-route.tsx") },
+  { path: /^\/plans\/?$/, title: "Plans", load: () => import("./plans/plans-route.tsx") },
+  { path: /^\/keys\/?$/, title: "API keys", load: () => import("./keys/keys-route.tsx") },
+  { path: /^\/token\/?$/, title: "Token", load: () => import("./token/token-route.tsx") },
+  { path: /^\/account\/?$/, title: "Account", load: () => import("./account/account-route.tsx") },
 ];
 
 /** The route for a path; unknown paths show the chat. */

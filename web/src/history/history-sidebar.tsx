@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { AppLink, pageLinks } from "../lib/app-link.tsx";
 import type { Conversation } from "./conversation.ts";
 import { useHistory } from "./history-context.ts";
 
@@ -182,6 +183,15 @@ export function HistorySidebar(props: HistorySidebarProps) {
         )}
       </div>
       <footer className="sidebar-foot">
+        <ul className="page-links" aria-label="Pages">
+          {pageLinks
+            .filter((l) => l.to !== "/")
+            .map((l) => (
+              <li key={l.to}>
+                <AppLink to={l.to}>{l.label}</AppLink>
+              </li>
+            ))}
+        </ul>
         <p className="device-note" role="note">
           <strong>History stays on this device.</strong> It is kept in this browser only and never sent to
           Masque’s servers. Clearing this site’s data in your browser deletes it for good — export it to keep
