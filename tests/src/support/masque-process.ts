@@ -116,16 +116,30 @@ async function launch(options: StartOptions): Promise<MasqueProcess> {
 const execFileAsync = promisify(execFile);
 
 /** Runs the operator CLI (`pnpm masque …`) against a data directory. */
-export async function runCli(args: string[], dataDir: string): Promise<{ stdout: string; stderr: string }> {
-  return execFileAsync(
-    process.execPath,
-    ["--import", "tsx", path.join(serverDir, "src/cli/main.ts"), ...args],
-    {
-      cwd: serverDir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, MASQUE_DATA_DIR: dataDir },
-    },
-  );
+export async function runCli(
+  args: string[],
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string }> {
+  return execFileAsync(process.execPath, cliArgs(args), { cwd: serverDir, env: cliEnv(dataDir, env) });
 }
+
+/** Starts the operator CLI as a child process, for a test that must stop it midway. */
+export function spawnCli(args: string[], dataDir: string, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, cliArgs(args), {
+    cwd: serverDir,
+    env: cliEnv(dataDir, env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+const cliArgs = (args: string[]) => ["--import", "tsx", path.join(serverDir, "src/cli/main.ts"), ...args];
+const cliEnv = (dataDir: string, env: Record<string, string>) => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  MASQUE_DATA_DIR: dataDir,
+  ...env,
+});
 
 /** Creates a key with the CLI and returns it (the last line of stdout). */
 export async function createKey(dataDir: string, ...args: string[]): Promise<string> {
