@@ -275,7 +275,8 @@ export function accountRoutes(db: Db, diemCredit: DiemCreditSource = noDiemCredi
           id: p.eventId,
           kind: "subscription_card",
           amount_usd: p.amountCents / 100,
-          receipt_id: null as number | null,
+          // Set once the job has deposited this payment's budget on-chain.
+          receipt_id: p.buybackReceiptId,
           tier: p.tier,
           paid_until: p.paidUntil,
           created_at: p.createdAt,
