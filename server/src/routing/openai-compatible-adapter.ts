@@ -8,7 +8,6 @@ import {
 } from "./post-to-provider.ts";
 import type { AdapterCallOptions, ChatCompletionObject, ProviderAdapter } from "./provider-adapter.ts";
 import type { ProviderConfig } from "./providers-config.ts";
-import { readSseData } from "./sse.ts";
 
 /**
  * Adapter for OpenAI-compatible chat completions (OpenAI, OpenRouter, TEE
@@ -45,7 +44,7 @@ export function openAICompatibleAdapter(provider: ProviderConfig): ProviderAdapt
     async stream(body, options) {
       const response = await send(body, options);
       if (!response.body) throw malformed("an empty stream");
-      const events = readEventsWithIdleTimeout(readSseData(response.body), options.timeoutMs);
+      const events = readEventsWithIdleTimeout(response.body, options.timeoutMs);
       return (async function* () {
         for await (const data of events) {
           if (data === "[DONE]") return;

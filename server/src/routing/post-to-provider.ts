@@ -7,6 +7,7 @@ import {
 import { upstreamHeaders } from "../privacy/strip-identity.ts";
 import type { AdapterCallOptions } from "./provider-adapter.ts";
 import type { ProviderConfig } from "./providers-config.ts";
+import { readSseData } from "./sse.ts";
 
 /**
  * POSTs a JSON body (already serialised, so callers know its exact bytes) to a provider and returns its successful response unread.
@@ -84,12 +85,16 @@ export function providerApiKey(
 
 /**
  * Reads a provider's SSE body event by event, failing with 504 when no event
- * arrives for `idleMs`.
+ * arrives for `idleMs`. However it ends, the body is cancelled, so a stalled
+ * provider's connection is closed rather than left waiting for a read that
+ * never completes.
  */
 export async function* readEventsWithIdleTimeout(
-  events: AsyncGenerator<string>,
+  body: ReadableStream<Uint8Array>,
   idleMs: number,
 ): AsyncGenerator<string> {
+  const stop = new AbortController();
+  const events = readSseData(body, stop.signal);
   try {
     for (;;) {
       let timer: NodeJS.Timeout | undefined;
@@ -106,6 +111,8 @@ export async function* readEventsWithIdleTimeout(
       yield next.value;
     }
   } finally {
+    // A read may still be pending (the provider stalled): cancel it, or return() would wait for it forever.
+    stop.abort();
     await events.return(undefined);
   }
 }

@@ -3,11 +3,17 @@
  * by blank lines, ending with `data: [DONE]`.
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
-export async function* readSseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+export async function* readSseData(
+  body: ReadableStream<Uint8Array>,
+  /** Cancels the body, ending a read that is waiting for the provider. */
+  cancel?: AbortSignal,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let buffer = "";
   let data: string[] = [];
   const reader = body.getReader();
+  const onCancel = () => void reader.cancel().catch(() => {});
+  cancel?.addEventListener("abort", onCancel, { once: true });
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -32,6 +38,7 @@ export async function* readSseData(body: ReadableStream<Uint8Array>): AsyncGener
     if (buffer.startsWith("data:")) data.push(buffer.slice(buffer.startsWith("data: ") ? 6 : 5));
     if (data.length > 0) yield data.join("\n");
   } finally {
+    cancel?.removeEventListener("abort", onCancel);
     reader.releaseLock();
   }
 }

@@ -15,7 +15,6 @@ import {
 } from "./post-to-provider.ts";
 import type { AdapterCallOptions, ChatCompletionObject, ProviderAdapter } from "./provider-adapter.ts";
 import type { ProviderConfig } from "./providers-config.ts";
-import { readSseData } from "./sse.ts";
 
 /**
  * Adapter for an attested TEE inference proxy (OpenAI wire format). It keeps
@@ -118,7 +117,7 @@ export function teeAdapter(
           },
         }),
       );
-      const events = readEventsWithIdleTimeout(readSseData(tapped), options.timeoutMs);
+      const events = readEventsWithIdleTimeout(tapped, options.timeoutMs);
       return (async function* () {
         let chatId = "";
         let done = false;

@@ -7,7 +7,6 @@ import {
 } from "../post-to-provider.ts";
 import type { ProviderAdapter } from "../provider-adapter.ts";
 import type { ProviderConfig } from "../providers-config.ts";
-import { readSseData } from "../sse.ts";
 import { AnthropicStreamTranslator, fromAnthropicMessage } from "./from-anthropic-response.ts";
 import { toAnthropicRequest } from "./to-anthropic-request.ts";
 
@@ -55,7 +54,7 @@ export function anthropicAdapter(provider: ProviderConfig): ProviderAdapter {
     async stream(body, options) {
       const response = await send(toAnthropicRequest(body), options);
       if (!response.body) throw new UpstreamError(`Provider '${provider.id}' sent an empty stream.`);
-      const events = readEventsWithIdleTimeout(readSseData(response.body), options.timeoutMs);
+      const events = readEventsWithIdleTimeout(response.body, options.timeoutMs);
       const translator = new AnthropicStreamTranslator();
       return (async function* () {
         for await (const data of events) {
