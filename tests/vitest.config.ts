@@ -17,6 +17,26 @@ export default defineConfig({
         },
       },
       {
+        // Faults, shutdown, contention and hostile input (issue #9): a real gateway per file.
+        test: {
+          name: "hardening",
+          include: ["src/hardening/*.test.ts"],
+          maxWorkers: 2,
+          ...timeouts,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // Load and the fuzz run saturate both cores and measure responsiveness: alone, last.
+        test: {
+          name: "load",
+          include: ["src/hardening/load/*.test.ts"],
+          maxWorkers: 1,
+          ...timeouts,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
         // The browser measures time to first token on screen: it runs alone, after the rest.
         test: {
           name: "browser",

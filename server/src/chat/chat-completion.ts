@@ -269,7 +269,8 @@ interface RelayOptions {
  * Relays the provider's chunks to the client as SSE, with our id and model
  * name. The provider's usage is held back and sent last, only when the client
  * asked for it. A client that goes away aborts the provider request at once
- * and is charged only for what it was sent.
+ * and is charged only for what it was sent; a provider that breaks off
+ * charges for what it delivered, and nothing when it delivered nothing.
  */
 function relayStream(
   chunks: AsyncGenerator<ChatCompletionObject>,
@@ -282,10 +283,14 @@ function relayStream(
   let delivered = "";
   let created = Math.floor(Date.now() / 1000);
   let settled: OpenAIUsage | undefined;
-  const settleOnce = (): OpenAIUsage => {
+  /** `failed`: the provider broke off; if it had sent nothing yet, nothing is charged. */
+  const settleOnce = (failed = false): OpenAIUsage => {
     if (!settled) {
       const usage =
-        reported ?? makeUsage(countPromptTokens(o.upstreamBody.messages), countCompletionTokens(delivered));
+        reported ??
+        (failed && delivered === ""
+          ? makeUsage(0, 0)
+          : makeUsage(countPromptTokens(o.upstreamBody.messages), countCompletionTokens(delivered)));
       const cost = o.settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
       // The stream's headers went out before its cost was known: cost and balances travel here.
       settled = { ...usage, cost_usd: cost / MICRO_USD, ...o.balances() };
@@ -343,7 +348,7 @@ function relayStream(
         }
       } catch (err) {
         o.abort.abort();
-        settleOnce();
+        settleOnce(true);
         const error =
           err instanceof MasqueError
             ? err
