@@ -97,6 +97,8 @@ describe("following Subscribed events", () => {
     const test = createTestClient({ mode: "anvil", transport: http(anvil.url) });
     const db = freshDb();
     const options = { db, client, deployments, confirmations: 2, logger: silent };
+    // Earlier payments first sink under the confirmation depth, so only the new one is in question.
+    await test.mine({ blocks: 2 });
     await followSubscriptions(options);
     const before = db.select().from(chainPayments).all().length;
     db.update(accounts).set({ tier: "free", paidUntil: null }).where(eq(accounts.id, "acct_payer")).run();
