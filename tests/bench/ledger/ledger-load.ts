@@ -1,0 +1,111 @@
+import { findApiKey } from "@masque/server/auth/api-keys.ts";
+import type { Principal } from "@masque/server/auth/principal.ts";
+import { reserve, settle } from "@masque/server/billing/meter.ts";
+import { type Db, openDatabase } from "@masque/server/db/open-database.ts";
+
+/** One ledger load run: how many callers, for how long, on which store. */
+export interface LedgerLoadOptions {
+  dataDir: string;
+  /** API keys (made beforehand) whose accounts the callers spend from, round-robin. */
+  keys: string[];
+  /** Concurrent callers on this connection, each: reserve, yield, settle, again. */
+  callers: number;
+  durationMs: number;
+  /**
+   * What-if: keep each SQL statement compiled after its first use on this
+   * connection, instead of compiling it on every call as the server does now.
+   */
+  cacheStatements?: boolean;
+  /**
+   * What-if: open every transaction with BEGIN IMMEDIATE (take the write lock
+   * first, waiting for it under the busy timeout) instead of BEGIN DEFERRED.
+   */
+  immediateTransactions?: boolean;
+}
+
+export interface LedgerLoadResult {
+  /** Completed reserve + settle pairs. */
+  pairs: number;
+  /** Pairs that threw (e.g. SQLITE_BUSY), and the first error. */
+  errors: number;
+  firstError?: string;
+  elapsedMs: number;
+  /** CPU time this process spent (user + system), ms. */
+  cpuMs: number;
+  /** SQL statements compiled per completed pair. */
+  statementsPerPair: number;
+}
+
+/** The worst case a gateway request holds (gpt-4o prices, 4096 completion tokens) and what it then costs. */
+const HOLD_MICRO = 41_190;
+const COST_MICRO = 1_190;
+
+/**
+ * Runs reserve + settle pairs against the ledger as concurrent chat requests
+ * do: each caller holds the worst case, yields (the request is in flight, so
+ * holds overlap), then settles the actual cost. Uses the server's own
+ * functions on its own kind of connection (openDatabase: WAL, busy timeout).
+ */
+export async function runLedgerLoad(o: LedgerLoadOptions): Promise<LedgerLoadResult> {
+  const db = openDatabase(o.dataDir);
+  let prepared = 0;
+  const prepare = db.$client.prepare.bind(db.$client);
+  const cache = new Map<string, ReturnType<typeof prepare>>();
+  db.$client.prepare = ((source: string) => {
+    prepared++;
+    if (!o.cacheStatements) return prepare(source);
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      cache.set(source, statement);
+    } else if (statement.reader) {
+      statement.raw(false);
+    }
+    return statement;
+  }) as typeof db.$client.prepare;
+  if (o.immediateTransactions) {
+    // drizzle runs `client.transaction(fn).deferred(tx)` (its default behaviour): point that at immediate.
+    const transaction = db.$client.transaction.bind(db.$client);
+    db.$client.transaction = ((fn: (...args: never[]) => unknown) => {
+      const tx = transaction(fn);
+      return { deferred: tx.immediate, immediate: tx.immediate, exclusive: tx.exclusive };
+    }) as unknown as typeof db.$client.transaction;
+  }
+  const principals = o.keys.map((key) => principalOf(db, key));
+  let pairs = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  let next = 0;
+  const started = performance.now();
+  const end = started + o.durationMs;
+  const caller = async () => {
+    while (performance.now() < end) {
+      const principal = principals[next++ % principals.length] as Principal;
+      try {
+        const held = reserve(db, { principal, model: "bench", maxCostMicro: HOLD_MICRO, diemCreditMicro: 0 });
+        await new Promise((r) => setImmediate(r));
+        settle(db, held, COST_MICRO, { model: "bench" });
+        pairs++;
+      } catch (err) {
+        errors++;
+        const e = err as { code?: string; message?: string };
+        firstError ??= e.code ? `${e.code}: ${e.message}` : String(e.message ?? err);
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+  };
+  const countFrom = prepared;
+  const cpu = process.cpuUsage();
+  await Promise.all(Array.from({ length: o.callers }, caller));
+  const elapsedMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  const statementsPerPair = pairs ? (prepared - countFrom) / pairs : 0;
+  db.$client.close();
+  return { pairs, errors, firstError, elapsedMs, cpuMs: (used.user + used.system) / 1000, statementsPerPair };
+}
+
+function principalOf(db: Db, key: string): Principal {
+  const found = findApiKey(db, key);
+  if (!found.ok) throw new Error(`benchmark key not found: ${found.reason}`);
+  return found.principal;
+}
