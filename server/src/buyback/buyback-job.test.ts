@@ -8,9 +8,7 @@ import {
   type AnvilInstance,
   anvilAccounts,
   type Deployments,
-  ensureLocalDeployment,
   gasBufferedHttp,
-  startAnvil,
 } from "@masque/contracts-abi/deploy";
 import {
   type ReceiptProof,
@@ -35,6 +33,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyCardPayment } from "../billing/card-payments.ts";
+import { startLocalTestChain } from "../chain/local-test-chain.ts";
 import { startChainJobs } from "../chain/start-chain-jobs.ts";
 import { indexTokenEvents } from "../chain/token-indexer.ts";
 import { type Db, openDatabase } from "../db/open-database.ts";
@@ -63,13 +62,7 @@ let client: PublicClient;
 let db: Db;
 
 beforeAll(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "masque-buyback-"));
-  anvil = await startAnvil();
-  ({ deployments } = await ensureLocalDeployment({
-    rpcUrl: anvil.url,
-    deploymentsFile: path.join(dir, "deployments.json"),
-  }));
-  client = createPublicClient({ transport: httpTransport(anvil.url) });
+  ({ anvil, deployments, client } = await startLocalTestChain());
   db = openDatabase(fs.mkdtempSync(path.join(os.tmpdir(), "masque-buyback-db-")));
 }, 120_000);
 

@@ -3,21 +3,16 @@ import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { mockUsdc, subscriptions } from "@masque/contracts-abi";
-import {
-  type AnvilInstance,
-  anvilAccounts,
-  type Deployments,
-  ensureLocalDeployment,
-  startAnvil,
-} from "@masque/contracts-abi/deploy";
+import { type AnvilInstance, anvilAccounts, type Deployments } from "@masque/contracts-abi/deploy";
 import { eq } from "drizzle-orm";
-import { createPublicClient, createTestClient, createWalletClient, http, type PublicClient } from "viem";
+import { createTestClient, createWalletClient, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/open-database.ts";
 import { accounts, chainPayments } from "../db/schema.ts";
 import { createLogger } from "../logging/logger.ts";
 import { followSubscriptions } from "./follow-subscriptions.ts";
+import { startLocalTestChain } from "./local-test-chain.ts";
 
 // Subscription payments followed from a real anvil with the real contracts.
 
@@ -28,13 +23,7 @@ let client: PublicClient;
 const payer = privateKeyToAccount(anvilAccounts(10)[3]?.privateKey ?? "0x");
 
 beforeAll(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "masque-follow-"));
-  anvil = await startAnvil();
-  ({ deployments } = await ensureLocalDeployment({
-    rpcUrl: anvil.url,
-    deploymentsFile: path.join(dir, "deployments.json"),
-  }));
-  client = createPublicClient({ transport: http(anvil.url) });
+  ({ anvil, deployments, client } = await startLocalTestChain());
 }, 120_000);
 
 afterAll(async () => {

@@ -3,16 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { vvv } from "@masque/contracts-abi";
-import {
-  type AnvilInstance,
-  anvilAccounts,
-  type Deployments,
-  ensureLocalDeployment,
-  startAnvil,
-} from "@masque/contracts-abi/deploy";
+import { type AnvilInstance, anvilAccounts, type Deployments } from "@masque/contracts-abi/deploy";
 import { and, eq } from "drizzle-orm";
 import {
-  createPublicClient,
   createTestClient,
   createWalletClient,
   encodeFunctionData,
@@ -26,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db, openDatabase } from "../db/open-database.ts";
 import { chainEvents } from "../db/schema.ts";
 import { createLogger } from "../logging/logger.ts";
+import { startLocalTestChain } from "./local-test-chain.ts";
 import { indexTokenEvents } from "./token-indexer.ts";
 
 // The token indexer against a real anvil: pages, restarts, and a reorg that replaces indexed blocks.
@@ -38,13 +32,7 @@ let client: PublicClient;
 let db: Db;
 
 beforeAll(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "masque-indexer-"));
-  anvil = await startAnvil();
-  ({ deployments } = await ensureLocalDeployment({
-    rpcUrl: anvil.url,
-    deploymentsFile: path.join(dir, "deployments.json"),
-  }));
-  client = createPublicClient({ transport: http(anvil.url) });
+  ({ anvil, deployments, client } = await startLocalTestChain());
   db = openDatabase(fs.mkdtempSync(path.join(os.tmpdir(), "masque-indexer-db-")));
 }, 120_000);
 
