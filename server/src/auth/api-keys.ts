@@ -56,33 +56,36 @@ export interface CreateApiKeyResult {
 export function createApiKey(db: Db, options: CreateApiKeyOptions = {}): CreateApiKeyResult {
   const key = generateApiKey();
   const id = newId("key");
-  return db.transaction((tx) => {
-    let accountId = options.accountId;
-    if (accountId === undefined) {
-      accountId = newId("acct");
-      tx.insert(accounts)
-        .values({ id: accountId, tier: options.tier ?? "free" })
+  return db.transaction(
+    (tx) => {
+      let accountId = options.accountId;
+      if (accountId === undefined) {
+        accountId = newId("acct");
+        tx.insert(accounts)
+          .values({ id: accountId, tier: options.tier ?? "free" })
+          .run();
+      } else if (options.tier !== undefined) {
+        tx.update(accounts).set({ tier: options.tier }).where(eq(accounts.id, accountId)).run();
+      }
+      tx.insert(apiKeys)
+        .values({
+          id,
+          accountId,
+          keyHash: hashApiKey(key),
+          displayPrefix: `${key.slice(0, KEY_PREFIX.length + 6)}…`,
+          type: options.type ?? "inference",
+          label: options.label ?? null,
+          expiresAt: options.expiresAt ?? null,
+          modelPrivacy: options.modelPrivacy ?? "all",
+          spendLimitUsdMicro: options.spendLimit?.usdMicro ?? null,
+          spendLimitDiemMicro: options.spendLimit?.diemMicro ?? null,
+          spendLimitPeriod: options.spendLimit?.period ?? null,
+        })
         .run();
-    } else if (options.tier !== undefined) {
-      tx.update(accounts).set({ tier: options.tier }).where(eq(accounts.id, accountId)).run();
-    }
-    tx.insert(apiKeys)
-      .values({
-        id,
-        accountId,
-        keyHash: hashApiKey(key),
-        displayPrefix: `${key.slice(0, KEY_PREFIX.length + 6)}…`,
-        type: options.type ?? "inference",
-        label: options.label ?? null,
-        expiresAt: options.expiresAt ?? null,
-        modelPrivacy: options.modelPrivacy ?? "all",
-        spendLimitUsdMicro: options.spendLimit?.usdMicro ?? null,
-        spendLimitDiemMicro: options.spendLimit?.diemMicro ?? null,
-        spendLimitPeriod: options.spendLimit?.period ?? null,
-      })
-      .run();
-    return { id, accountId, key };
-  });
+      return { id, accountId, key };
+    },
+    { behavior: "immediate" },
+  );
 }
 
 export type KeyLookup =

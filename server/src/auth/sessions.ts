@@ -20,17 +20,20 @@ export function accountForDeviceSecret(
   deviceSecret: string,
 ): { accountId: string; created: boolean } {
   const hash = sha256(deviceSecret);
-  return db.transaction((tx) => {
-    const existing = tx
-      .select({ id: accounts.id })
-      .from(accounts)
-      .where(eq(accounts.deviceSecretHash, hash))
-      .get();
-    if (existing) return { accountId: existing.id, created: false };
-    const accountId = newId("acct");
-    tx.insert(accounts).values({ id: accountId, deviceSecretHash: hash }).run();
-    return { accountId, created: true };
-  });
+  return db.transaction(
+    (tx) => {
+      const existing = tx
+        .select({ id: accounts.id })
+        .from(accounts)
+        .where(eq(accounts.deviceSecretHash, hash))
+        .get();
+      if (existing) return { accountId: existing.id, created: false };
+      const accountId = newId("acct");
+      tx.insert(accounts).values({ id: accountId, deviceSecretHash: hash }).run();
+      return { accountId, created: true };
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /** Starts a session; returns the cookie token, which is stored only as a hash. */

@@ -82,30 +82,33 @@ export async function verifySiwe(db: Db, o: VerifySiweOptions): Promise<Address>
  */
 export function accountForWallet(db: Db, address: Address, link: { accountId: string } | undefined): string {
   const wallet = address.toLowerCase();
-  return db.transaction((tx) => {
-    const existing = tx
-      .select({ id: accounts.id })
-      .from(accounts)
-      .where(eq(accounts.walletAddress, wallet))
-      .get();
-    if (existing) return existing.id;
-    let id: string;
-    const current =
-      link &&
-      tx
-        .select({ wallet: accounts.walletAddress })
+  return db.transaction(
+    (tx) => {
+      const existing = tx
+        .select({ id: accounts.id })
         .from(accounts)
-        .where(eq(accounts.id, link.accountId))
+        .where(eq(accounts.walletAddress, wallet))
         .get();
-    if (link && current && current.wallet === null) {
-      id = link.accountId;
-      tx.update(accounts).set({ walletAddress: wallet }).where(eq(accounts.id, id)).run();
-    } else {
-      id = newId("acct");
-      tx.insert(accounts).values({ id, walletAddress: wallet }).run();
-    }
-    // Payments the wallet made before it had an account take effect now.
-    applyPendingPayments(tx, wallet);
-    return id;
-  });
+      if (existing) return existing.id;
+      let id: string;
+      const current =
+        link &&
+        tx
+          .select({ wallet: accounts.walletAddress })
+          .from(accounts)
+          .where(eq(accounts.id, link.accountId))
+          .get();
+      if (link && current && current.wallet === null) {
+        id = link.accountId;
+        tx.update(accounts).set({ walletAddress: wallet }).where(eq(accounts.id, id)).run();
+      } else {
+        id = newId("acct");
+        tx.insert(accounts).values({ id, walletAddress: wallet }).run();
+      }
+      // Payments the wallet made before it had an account take effect now.
+      applyPendingPayments(tx, wallet);
+      return id;
+    },
+    { behavior: "immediate" },
+  );
 }

@@ -22,29 +22,32 @@ export interface CardPayment {
  */
 export function applyCardPayment(db: Db, p: CardPayment): boolean {
   const now = p.now ?? new Date();
-  return db.transaction((tx) => {
-    const account = tx.select().from(accounts).where(eq(accounts.id, p.accountId)).get();
-    if (!account) return false;
-    const seen = tx
-      .select({ id: cardPayments.eventId })
-      .from(cardPayments)
-      .where(eq(cardPayments.eventId, p.eventId))
-      .get();
-    if (seen) return false;
-    const from =
-      account.paidUntil && account.paidUntil > now && account.tier === p.tier ? account.paidUntil : now;
-    const paidUntil = new Date(from.getTime() + CARD_PERIOD_MS);
-    tx.insert(cardPayments)
-      .values({
-        eventId: p.eventId,
-        accountId: p.accountId,
-        tier: p.tier,
-        amountCents: p.amountCents,
-        buybackMicro: tiers[p.tier].buybackUsd * MICRO_USD,
-        paidUntil,
-      })
-      .run();
-    tx.update(accounts).set({ tier: p.tier, paidUntil }).where(eq(accounts.id, p.accountId)).run();
-    return true;
-  });
+  return db.transaction(
+    (tx) => {
+      const account = tx.select().from(accounts).where(eq(accounts.id, p.accountId)).get();
+      if (!account) return false;
+      const seen = tx
+        .select({ id: cardPayments.eventId })
+        .from(cardPayments)
+        .where(eq(cardPayments.eventId, p.eventId))
+        .get();
+      if (seen) return false;
+      const from =
+        account.paidUntil && account.paidUntil > now && account.tier === p.tier ? account.paidUntil : now;
+      const paidUntil = new Date(from.getTime() + CARD_PERIOD_MS);
+      tx.insert(cardPayments)
+        .values({
+          eventId: p.eventId,
+          accountId: p.accountId,
+          tier: p.tier,
+          amountCents: p.amountCents,
+          buybackMicro: tiers[p.tier].buybackUsd * MICRO_USD,
+          paidUntil,
+        })
+        .run();
+      tx.update(accounts).set({ tier: p.tier, paidUntil }).where(eq(accounts.id, p.accountId)).run();
+      return true;
+    },
+    { behavior: "immediate" },
+  );
 }

@@ -15,15 +15,17 @@ export function grantUsd(
 ): boolean {
   if (!Number.isSafeInteger(micro) || micro <= 0)
     throw new RangeError("a grant must be a positive whole number of micro-USD");
-  return db.transaction((tx) =>
-    post(tx, {
-      kind,
-      accountId,
-      idempotencyKey,
-      entries: [
-        [books.issuance("usd"), -micro],
-        [books.usd(accountId), micro],
-      ],
-    }),
+  return db.transaction(
+    (tx) =>
+      post(tx, {
+        kind,
+        accountId,
+        idempotencyKey,
+        entries: [
+          [books.issuance("usd"), -micro],
+          [books.usd(accountId), micro],
+        ],
+      }),
+    { behavior: "immediate" },
   );
 }

@@ -52,49 +52,54 @@ export interface ReserveOptions {
 export function reserve(db: Db, o: ReserveOptions): Reservation {
   const now = o.now ?? new Date();
   const { accountId } = o.principal;
-  return db.transaction((tx) => {
-    grantPlanCredit(tx, accountId, o.principal.tier, utcMonth(now));
-    grantDiemCredit(tx, accountId, utcDay(now), o.diemCreditMicro);
-    const available = availableCredit(tx, accountId, now);
-    const held = splitSpend(o.maxCostMicro, available);
-    if (!held) {
-      throw new InsufficientBalanceError(
-        `This request may cost up to ${formatUsd(o.maxCostMicro)}, and you have ${formatUsd(available.diem)} of DIEM credit today, ` +
-          `${formatUsd(available.plan)} of plan credit and ${formatUsd(available.usd)} of balance. ` +
-          "Lower max_tokens, stake DIEM, upgrade your plan or add credit.",
-      );
-    }
-    checkSpendLimit(tx, o.principal, held, now);
-    const id = `res_${randomBytes(12).toString("base64url")}`;
-    const diemBook = books.diem(accountId, utcDay(now));
-    const planBook = books.plan(accountId, utcMonth(now));
-    post(tx, {
-      kind: "reserve",
-      accountId,
-      entries: [
-        [diemBook, -held.diem],
-        [planBook, -held.plan],
-        [books.usd(accountId), -held.usd],
-        [books.hold(id), held.diem + held.plan + held.usd],
-      ],
-    });
-    tx.insert(reservations)
-      .values({
-        id,
+  return db.transaction(
+    (tx) => {
+      grantPlanCredit(tx, accountId, o.principal.tier, utcMonth(now));
+      grantDiemCredit(tx, accountId, utcDay(now), o.diemCreditMicro);
+      const available = availableCredit(tx, accountId, now);
+      const held = splitSpend(o.maxCostMicro, available);
+      if (!held) {
+        throw new InsufficientBalanceError(
+          `This request may cost up to ${formatUsd(o.maxCostMicro)}, and you have ${formatUsd(available.diem)} of DIEM credit today, ` +
+            `${formatUsd(available.plan)} of plan credit and ${formatUsd(available.usd)} of balance. ` +
+            "Lower max_tokens, stake DIEM, upgrade your plan or add credit.",
+        );
+      }
+      checkSpendLimit(tx, o.principal, held, now);
+      const id = `res_${randomBytes(12).toString("base64url")}`;
+      const diemBook = books.diem(accountId, utcDay(now));
+      const planBook = books.plan(accountId, utcMonth(now));
+      post(tx, {
+        kind: "reserve",
         accountId,
-        keyId: o.principal.via.kind === "key" ? o.principal.via.keyId : null,
-        model: o.model,
-        status: "held",
-        heldDiem: held.diem,
-        heldPlan: held.plan,
-        heldUsd: held.usd,
-        diemBook,
-        planBook,
-        createdAt: now,
-      })
-      .run();
-    return { id, accountId, held, diemBook, planBook };
-  });
+        entries: [
+          [diemBook, -held.diem],
+          [planBook, -held.plan],
+          [books.usd(accountId), -held.usd],
+          [books.hold(id), held.diem + held.plan + held.usd],
+        ],
+      });
+      tx.insert(reservations)
+        .values({
+          id,
+          accountId,
+          keyId: o.principal.via.kind === "key" ? o.principal.via.keyId : null,
+          model: o.model,
+          status: "held",
+          heldDiem: held.diem,
+          heldPlan: held.plan,
+          heldUsd: held.usd,
+          diemBook,
+          planBook,
+          createdAt: now,
+        })
+        .run();
+      return { id, accountId, held, diemBook, planBook };
+    },
+    // Take the write lock at BEGIN: a transaction that reads first cannot wait for another
+    // process's lock when it later writes (SQLite answers SQLITE_BUSY at once), but BEGIN can.
+    { behavior: "immediate" },
+  );
 }
 
 /** A key's own limit: what it spent this period plus this hold must fit. */
@@ -140,41 +145,44 @@ export function settle(
   at: { model?: string; now?: Date } = {},
 ): BucketAmounts {
   const now = at.now ?? new Date();
-  return db.transaction((tx) => {
-    const row = tx
-      .select({ status: reservations.status })
-      .from(reservations)
-      .where(eq(reservations.id, reservation.id))
-      .get();
-    const none = { diem: 0, plan: 0, usd: 0 };
-    if (row?.status !== "held") return none;
-    const heldTotal = reservation.held.diem + reservation.held.plan + reservation.held.usd;
-    const charged = splitSpend(Math.min(Math.max(0, actualCostMicro), heldTotal), reservation.held) ?? none;
-    const source = {
-      diem: reservation.diemBook,
-      plan: reservation.planBook,
-      usd: books.usd(reservation.accountId),
-    };
-    const entries: Array<[string, number]> = [[books.hold(reservation.id), -heldTotal]];
-    for (const bucket of spendOrder) {
-      entries.push([books.revenue(bucket), charged[bucket]]);
-      entries.push([source[bucket], reservation.held[bucket] - charged[bucket]]);
-    }
-    post(tx, { kind: "settle", accountId: reservation.accountId, entries });
-    const released = charged.diem + charged.plan + charged.usd === 0;
-    tx.update(reservations)
-      .set({
-        status: released ? "released" : "settled",
-        chargedDiem: charged.diem,
-        chargedPlan: charged.plan,
-        chargedUsd: charged.usd,
-        settledAt: now,
-        ...(at.model ? { model: at.model } : {}),
-      })
-      .where(eq(reservations.id, reservation.id))
-      .run();
-    return charged;
-  });
+  return db.transaction(
+    (tx) => {
+      const row = tx
+        .select({ status: reservations.status })
+        .from(reservations)
+        .where(eq(reservations.id, reservation.id))
+        .get();
+      const none = { diem: 0, plan: 0, usd: 0 };
+      if (row?.status !== "held") return none;
+      const heldTotal = reservation.held.diem + reservation.held.plan + reservation.held.usd;
+      const charged = splitSpend(Math.min(Math.max(0, actualCostMicro), heldTotal), reservation.held) ?? none;
+      const source = {
+        diem: reservation.diemBook,
+        plan: reservation.planBook,
+        usd: books.usd(reservation.accountId),
+      };
+      const entries: Array<[string, number]> = [[books.hold(reservation.id), -heldTotal]];
+      for (const bucket of spendOrder) {
+        entries.push([books.revenue(bucket), charged[bucket]]);
+        entries.push([source[bucket], reservation.held[bucket] - charged[bucket]]);
+      }
+      post(tx, { kind: "settle", accountId: reservation.accountId, entries });
+      const released = charged.diem + charged.plan + charged.usd === 0;
+      tx.update(reservations)
+        .set({
+          status: released ? "released" : "settled",
+          chargedDiem: charged.diem,
+          chargedPlan: charged.plan,
+          chargedUsd: charged.usd,
+          settledAt: now,
+          ...(at.model ? { model: at.model } : {}),
+        })
+        .where(eq(reservations.id, reservation.id))
+        .run();
+      return charged;
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /** Returns a whole hold: the request failed before anything was delivered. */

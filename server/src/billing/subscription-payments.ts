@@ -25,28 +25,31 @@ export interface SubscriptionPayment {
  * seen twice activates once. Returns whether it was new.
  */
 export function recordSubscriptionPayment(db: Db, p: SubscriptionPayment): boolean {
-  return db.transaction((tx) => {
-    const inserted = tx
-      .insert(chainPayments)
-      .values({
-        txHash: p.txHash,
-        logIndex: p.logIndex,
-        blockNumber: p.blockNumber,
-        blockHash: p.blockHash,
-        subscriber: p.subscriber.toLowerCase(),
-        tier: p.tier,
-        periods: p.periods,
-        paidUntil: p.paidUntil,
-        amount: p.amount.toString(),
-        buybackAmount: p.buybackAmount.toString(),
-        receiptId: p.receiptId.toString(),
-      })
-      .onConflictDoNothing()
-      .run();
-    if (inserted.changes === 0) return false;
-    applyPendingPayments(tx, p.subscriber);
-    return true;
-  });
+  return db.transaction(
+    (tx) => {
+      const inserted = tx
+        .insert(chainPayments)
+        .values({
+          txHash: p.txHash,
+          logIndex: p.logIndex,
+          blockNumber: p.blockNumber,
+          blockHash: p.blockHash,
+          subscriber: p.subscriber.toLowerCase(),
+          tier: p.tier,
+          periods: p.periods,
+          paidUntil: p.paidUntil,
+          amount: p.amount.toString(),
+          buybackAmount: p.buybackAmount.toString(),
+          receiptId: p.receiptId.toString(),
+        })
+        .onConflictDoNothing()
+        .run();
+      if (inserted.changes === 0) return false;
+      applyPendingPayments(tx, p.subscriber);
+      return true;
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /**
