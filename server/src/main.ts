@@ -5,6 +5,7 @@ import Stripe from "stripe";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { createApp } from "./app.ts";
 import { TeeAttestations } from "./attestation/tee-attestations.ts";
+import { BoundedDiemCredit } from "./billing/bounded-diem-credit.ts";
 import { releaseStaleHolds } from "./billing/release-stale-holds.ts";
 import { chainSettings } from "./chain/chain-settings.ts";
 import { ChainDiemCredit } from "./chain/diem-credit-reader.ts";
@@ -101,7 +102,10 @@ const app = createApp({
   rateLimiter: new RateLimiter(),
   diemCredit:
     chainClient && deployments
-      ? new ChainDiemCredit(db, chainClient, deployments.contracts.diem, config.diemRefreshMs)
+      ? // A slow or unreachable chain never holds a chat up: a late read counts as stale.
+        new BoundedDiemCredit(
+          new ChainDiemCredit(db, chainClient, deployments.contracts.diem, config.diemRefreshMs),
+        )
       : undefined,
   logger,
   upstreamTimeoutMs: config.upstreamTimeoutMs,
