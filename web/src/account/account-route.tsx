@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { accountQuery, billingHistoryQuery, plansQuery } from "../lib/account-queries.ts";
 import { AppLink } from "../lib/app-link.tsx";
 import { Card, PageShell } from "../lib/page-shell.tsx";
+import { ensureSession, forgetSession } from "../lib/session.ts";
 import { renewalText } from "../plans/plan-facts.ts";
 import { WalletPanel } from "../wallet/wallet-panel.tsx";
 import { RequireChain, WalletProvider } from "../wallet/wallet-provider.tsx";
@@ -37,6 +38,8 @@ function Account() {
   const logout = useMutation({
     mutationFn: async () => {
       await fetch("/api/auth/logout", { method: "POST" });
+      forgetSession();
+      await ensureSession();
     },
     onSettled: () => queryClient.invalidateQueries(),
   });

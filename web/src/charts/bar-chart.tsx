@@ -1,7 +1,7 @@
 import { niceTicks, type StackedData } from "./chart-data.ts";
 import "./charts.css";
+import { useWidth } from "./use-width.ts";
 
-const W = 640;
 const H = 220;
 const PAD = { left: 48, right: 8, top: 10, bottom: 28 };
 
@@ -22,16 +22,18 @@ export function BarChart({
   formatValue: (n: number) => string;
   formatX?: (x: string) => string;
 }) {
+  const [ref, measured] = useWidth<HTMLElement>(640);
+  const W = Math.max(280, measured);
   const ticks = niceTicks(data.max);
   const top = ticks.at(-1) ?? 1;
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const slot = innerW / Math.max(1, data.xs.length);
-  const barW = Math.max(2, slot * 0.7);
+  const barW = Math.min(56, Math.max(2, slot * 0.7));
   const y = (v: number) => PAD.top + innerH - (v / top) * innerH;
-  const labelEvery = Math.ceil(data.xs.length / 8);
+  const labelEvery = Math.ceil(data.xs.length / Math.max(2, Math.floor(innerW / 64)));
   return (
-    <figure className="chart">
+    <figure className="chart" ref={ref}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
         {ticks.map((t) => (
           <g key={t}>

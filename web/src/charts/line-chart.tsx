@@ -1,7 +1,7 @@
 import { niceTicks } from "./chart-data.ts";
 import "./charts.css";
+import { useWidth } from "./use-width.ts";
 
-const W = 640;
 const H = 220;
 const PAD = { left: 56, right: 8, top: 10, bottom: 28 };
 
@@ -23,6 +23,8 @@ export function LineChart({
   label: string;
   formatValue: (n: number) => string;
 }) {
+  const [ref, measured] = useWidth<HTMLElement>(640);
+  const W = Math.max(280, measured);
   const ticks = niceTicks(Math.max(0, ...points.map((p) => p.y)));
   const top = ticks.at(-1) ?? 1;
   const innerW = W - PAD.left - PAD.right;
@@ -32,9 +34,9 @@ export function LineChart({
   const path = points
     .map((p, i) => `${i === 0 ? "M" : "L"}${x(i).toFixed(1)},${y(p.y).toFixed(1)}`)
     .join(" ");
-  const labelEvery = Math.ceil(points.length / 8);
+  const labelEvery = Math.ceil(points.length / Math.max(2, Math.floor(innerW / 64)));
   return (
-    <figure className="chart">
+    <figure className="chart" ref={ref}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
         {ticks.map((t) => (
           <g key={t}>

@@ -99,8 +99,8 @@ function CreateKey() {
             onChange={(e) => set({ label: e.target.value })}
           />
         </label>
-        <label htmlFor={`${id}-type`}>
-          Kind
+        <div className="field">
+          <label htmlFor={`${id}-type`}>Kind</label>
           <select
             id={`${id}-type`}
             value={form.type}
@@ -109,7 +109,7 @@ function CreateKey() {
             <option value="inference">Inference: the chat API only</option>
             <option value="admin">Admin: can also manage keys</option>
           </select>
-        </label>
+        </div>
         <label htmlFor={`${id}-expires`}>
           Expires after (days, optional)
           <input
@@ -139,8 +139,8 @@ function CreateKey() {
               onChange={(e) => set({ limitDiem: e.target.value })}
             />
           </label>
-          <label htmlFor={`${id}-period`}>
-            Per
+          <div className="field">
+            <label htmlFor={`${id}-period`}>Limit period</label>
             <select
               id={`${id}-period`}
               value={form.period}
@@ -149,7 +149,7 @@ function CreateKey() {
               <option value="day">day</option>
               <option value="month">month</option>
             </select>
-          </label>
+          </div>
         </fieldset>
         <label className="check" htmlFor={`${id}-private`}>
           <input
@@ -223,7 +223,7 @@ function KeyList() {
                   <tr key={k.id}>
                     <th scope="row">
                       {k.label && <div>{k.label}</div>}
-                      <code>{k.key_prefix}…</code>
+                      <code>{k.key_prefix}</code>
                     </th>
                     <td>{k.type}</td>
                     <td>{k.model_privacy === "private_only" ? "Private only" : "All"}</td>
@@ -310,16 +310,16 @@ function Usage() {
         Counts only: Masque never keeps what you asked or what the model answered.
       </p>
       <div className="row">
-        <label htmlFor={`${id}-days`} className="inline">
-          Period
+        <div className="field inline">
+          <label htmlFor={`${id}-days`}>Days shown</label>
           <select id={`${id}-days`} value={days} onChange={(e) => setDays(Number(e.target.value))}>
             <option value={7}>7 days</option>
             <option value={30}>30 days</option>
             <option value={90}>90 days</option>
           </select>
-        </label>
-        <label htmlFor={`${id}-metric`} className="inline">
-          Show
+        </div>
+        <div className="field inline">
+          <label htmlFor={`${id}-metric`}>Show</label>
           <select
             id={`${id}-metric`}
             value={metric}
@@ -331,7 +331,7 @@ function Usage() {
               </option>
             ))}
           </select>
-        </label>
+        </div>
       </div>
       {usage.isError && (
         <p className="error" role="alert">

@@ -18,10 +18,17 @@ import {
   planListSchema,
   usageListSchema,
 } from "./api-schemas.ts";
+import { ensureSession } from "./session.ts";
 
 /** GETs a gateway path (with the session, signing in again if it lapsed) and parses the answer. */
-export async function fetchJson<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
-  return schema.parse(await (await apiFetch(path, { signal })).json());
+export async function fetchJson<T>(
+  path: string,
+  schema: z.ZodType<T>,
+  signal?: AbortSignal,
+  cache?: RequestCache,
+): Promise<T> {
+  await ensureSession();
+  return schema.parse(await (await apiFetch(path, { signal, ...(cache ? { cache } : {}) })).json());
 }
 
 /** `GET /api/account`: tier, renewal, balances, today's DIEM credit. */
@@ -99,6 +106,8 @@ export const burnsQuery = () =>
         `/api/token/burns${pageParam ? `?cursor=${encodeURIComponent(pageParam)}` : ""}`,
         tokenBurnsPageSchema,
         signal,
+        // The gateway lets caches keep burns a few seconds; a reload should show a burn that just landed.
+        "no-cache",
       ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
@@ -109,6 +118,7 @@ export const burnsQuery = () =>
 export const receiptProofQuery = (receiptId: number) =>
   queryOptions<ReceiptProof>({
     queryKey: ["token", "proof", receiptId],
-    queryFn: ({ signal }) => fetchJson(`/api/token/proof/${receiptId}`, receiptProofSchema, signal),
+    queryFn: ({ signal }) =>
+      fetchJson(`/api/token/proof/${receiptId}`, receiptProofSchema, signal, "no-cache"),
     retry: false,
   });

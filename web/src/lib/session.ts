@@ -41,3 +41,22 @@ export async function resumeSession(signal?: AbortSignal): Promise<Session> {
   const tier = tierIds.find((t) => t === body.account?.tier) ?? "free";
   return { accountId: String(body.account?.id ?? ""), tier, created: false };
 }
+
+let ready: Promise<Session> | undefined;
+
+/**
+ * Resumes (or starts) the session once per page load before the first account
+ * call, so those calls never go out without a cookie and bounce off a 401.
+ */
+export function ensureSession(): Promise<Session> {
+  ready ??= resumeSession().catch((error: unknown) => {
+    ready = undefined;
+    throw error;
+  });
+  return ready;
+}
+
+/** Forgets the resumed session (after signing out), so the next call starts a fresh one. */
+export function forgetSession(): void {
+  ready = undefined;
+}

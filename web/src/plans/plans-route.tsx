@@ -79,8 +79,8 @@ function Plans() {
       </Card>
 
       <div className="row plans-months">
-        <label htmlFor={monthsId} className="inline">
-          Months to pay for
+        <div className="field inline">
+          <label htmlFor={monthsId}>Months to pay for</label>
           <select id={monthsId} value={months} onChange={(e) => setMonths(Number(e.target.value))}>
             {[1, 2, 3, 6, 12].map((m) => (
               <option key={m} value={m}>
@@ -88,7 +88,7 @@ function Plans() {
               </option>
             ))}
           </select>
-        </label>
+        </div>
         <span className="muted small-text">Card payments are one month at a time.</span>
       </div>
 
@@ -232,11 +232,13 @@ function UsdcSubscribe({ plan, months }: { plan: Plan; months: number }) {
         type="button"
         className="primary"
         disabled={!address || !signedIn || write.busy}
-        aria-label={`Subscribe to ${plan.name} with USDC`}
         onClick={() => void subscribe()}
       >
-        Pay {formatToken(amount, USDC, 2)}
+        Subscribe to {plan.name} with USDC
       </button>
+      <p className="muted small-text">
+        {formatToken(amount, USDC, 2)} for {months} month{months === 1 ? "" : "s"}
+      </p>
       {address && !signedIn && (
         <p className="muted small-text">
           Sign in with your wallet above first, so the payment reaches your account.
@@ -276,11 +278,10 @@ function CardCheckout({ plan }: { plan: Plan }) {
       <button
         type="button"
         className="ghost"
-        aria-label={`Pay for ${plan.name} by card`}
         disabled={checkout.isPending || off}
         onClick={() => checkout.mutate()}
       >
-        {checkout.isPending ? "Opening checkout…" : "Pay by card (1 month)"}
+        {checkout.isPending ? "Opening checkout…" : `Pay for ${plan.name} by card`}
       </button>
       {checkout.error && (
         <p role="alert" className={off ? "muted small-text" : "error"}>

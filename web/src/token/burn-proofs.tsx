@@ -1,4 +1,4 @@
-import type { ReceiptProof, TokenBurnsPage } from "@masque/shared";
+import { type ReceiptProof, type TierId, type TokenBurnsPage, tierIds, tiers } from "@masque/shared";
 import { type InfiniteData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Hex, PublicClient } from "viem";
@@ -9,6 +9,9 @@ import type { BillingEntry } from "../lib/api-schemas.ts";
 import type { UsableChain } from "../wallet/wallet-provider.tsx";
 import { TxHash } from "../wallet/write-status.tsx";
 import { type ProofCheck, verifyBurnProof } from "./verify-burn-proof.ts";
+
+const tierName = (id: string) =>
+  (tierIds as readonly string[]).includes(id) ? tiers[id as TierId].name : id;
 
 type Verdict =
   | { status: "idle" }
@@ -82,16 +85,15 @@ function ProofRow({ entry, chain }: { entry: BillingEntry; chain: UsableChain })
         <span>
           Receipt #{receiptId}: ${entry.amount_usd.toFixed(2)} paid{" "}
           {new Date(entry.created_at).toLocaleDateString()}
-          {entry.tier ? ` for ${entry.tier.replace("_", "+").replace(/^\w/, (c) => c.toUpperCase())}` : ""}
+          {entry.tier ? ` for ${tierName(entry.tier)}` : ""}
         </span>
         <button
           type="button"
           className="ghost small"
-          aria-label={`Prove receipt ${receiptId} was burned`}
           disabled={verdict.status === "checking"}
           onClick={() => void check()}
         >
-          {verdict.status === "checking" ? "Checking…" : "Prove it was burned"}
+          {verdict.status === "checking" ? "Checking…" : `Prove receipt ${receiptId} was burned`}
         </button>
       </div>
       {verdict.status === "not-burned" && (

@@ -35,7 +35,9 @@ export function AmountField({
             aria-invalid={!parsed.ok && parsed.error !== undefined ? true : over ? true : undefined}
             onChange={(e) => onChange(e.target.value)}
           />
-          <span className="unit">{unit.symbol}</span>
+          <span className="unit" aria-hidden="true">
+            {unit.symbol}
+          </span>
         </span>
       </label>
       <div className="row small-text">
@@ -47,7 +49,7 @@ export function AmountField({
             <button
               type="button"
               className="ghost small"
-              aria-label={`Use the maximum for ${label}`}
+              aria-label={`Max ${label}`}
               disabled={max === 0n}
               onClick={() => onChange(formatUnits(max, unit.decimals))}
             >
