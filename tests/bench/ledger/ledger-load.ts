@@ -16,11 +16,6 @@ export interface LedgerLoadOptions {
    * connection, instead of compiling it on every call as the server does now.
    */
   cacheStatements?: boolean;
-  /**
-   * What-if: open every transaction with BEGIN IMMEDIATE (take the write lock
-   * first, waiting for it under the busy timeout) instead of BEGIN DEFERRED.
-   */
-  immediateTransactions?: boolean;
 }
 
 export interface LedgerLoadResult {
@@ -63,14 +58,6 @@ export async function runLedgerLoad(o: LedgerLoadOptions): Promise<LedgerLoadRes
     }
     return statement;
   }) as typeof db.$client.prepare;
-  if (o.immediateTransactions) {
-    // drizzle runs `client.transaction(fn).deferred(tx)` (its default behaviour): point that at immediate.
-    const transaction = db.$client.transaction.bind(db.$client);
-    db.$client.transaction = ((fn: (...args: never[]) => unknown) => {
-      const tx = transaction(fn);
-      return { deferred: tx.immediate, immediate: tx.immediate, exclusive: tx.exclusive };
-    }) as unknown as typeof db.$client.transaction;
-  }
   const principals = o.keys.map((key) => principalOf(db, key));
   let pairs = 0;
   let errors = 0;
