@@ -239,6 +239,7 @@ function UsdcSubscribe({ plan, months }: { plan: Plan; months: number }) {
       <p className="muted small-text">
         {formatToken(amount, USDC, 2)} for {months} month{months === 1 ? "" : "s"}
       </p>
+      {!address && <p className="muted small-text">Connect a wallet above to pay with USDC.</p>}
       {address && !signedIn && (
         <p className="muted small-text">
           Sign in with your wallet above first, so the payment reaches your account.
