@@ -31,8 +31,13 @@ export function toErrorResponse(err: unknown, c: Context, logger: Logger): Respo
   return c.json(error.toJSON(), error.status as ContentfulStatusCode);
 }
 
-/** 404 for unknown routes, in the same shape. */
+/**
+ * 404 for unknown routes, in the same shape. The path is quoted back bounded, and
+ * with anything that looks like a key cut short: clients do paste keys into URLs.
+ */
 export function notFoundResponse(c: Context): Response {
-  const error = new NotFoundError(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`);
+  let path = new URL(c.req.url).pathname.replace(/msq_[0-9A-Za-z]{4,}/g, (key) => `${key.slice(0, 10)}…`);
+  if (path.length > 200) path = `${path.slice(0, 200)}…`;
+  const error = new NotFoundError(`No route for ${c.req.method} ${path}.`);
   return c.json(error.toJSON(), 404);
 }
