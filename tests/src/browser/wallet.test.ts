@@ -22,9 +22,11 @@ import { type MasqueProcess, startMasque, tempDataDir } from "../support/masque-
 // The plans, token, keys and account pages in Debian's Chromium against the
 // `pnpm start` stack with its local chain (anvil). wagmi's mock connector
 // stands in for a browser wallet: it sends everything to anvil, which signs
-// for its own dev accounts. Anvil account #7 is this file's wallet; no other
-// test uses it.
-const wallet = anvilAccounts(10)[7] as { address: `0x${string}`; privateKey: `0x${string}` };
+// for its own dev accounts. Anvil accounts #6 (paying for a plan) and #7
+// (staking, and proving a burn) are this file's; no other test uses them.
+type DevAccount = { address: `0x${string}`; privateKey: `0x${string}` };
+const payer = anvilAccounts(10)[6] as DevAccount;
+const staker = anvilAccounts(10)[7] as DevAccount;
 
 describe("wallet, plans, keys and the token page in a browser", () => {
   let masque: MasqueProcess;
@@ -61,12 +63,12 @@ describe("wallet, plans, keys and the token page in a browser", () => {
     name: string,
     pathname: string,
     body: (b: BrowserSession) => Promise<void>,
-    viewport?: { width: number; height: number },
+    options: { wallet?: DevAccount; viewport?: { width: number; height: number } } = {},
   ): Promise<void> {
-    const b = await openBrowser(viewport ? { viewport } : {});
+    const b = await openBrowser(options.viewport ? { viewport: options.viewport } : {});
     try {
       await b.context.addInitScript(
-        `localStorage.setItem("masque.testWallet", ${JSON.stringify(wallet.address)});`,
+        `localStorage.setItem("masque.testWallet", ${JSON.stringify((options.wallet ?? staker).address)});`,
       );
       await b.page.goto(`${masque.url}${pathname}`);
       await body(b);
@@ -78,49 +80,51 @@ describe("wallet, plans, keys and the token page in a browser", () => {
   }
 
   it("connects the mock wallet, signs in with Ethereum, subscribes to Pro with USDC and sees the tier change", async () => {
-    await inBrowser("wallet-plans", "/plans", async ({ page }) => {
-      await page.getByRole("list", { name: "Plans" }).getByRole("listitem").nth(3).waitFor();
-      expect(await page.getByRole("list", { name: "Plans" }).getByRole("heading").allTextContents()).toEqual([
-        "Free",
-        "Pro",
-        "Pro+",
-        "Max",
-      ]);
-      await page.getByTestId("current-plan").getByText("You are on Free.").waitFor();
-      await connectAndSignIn(page);
-      await recordWriteStates(page);
+    await inBrowser(
+      "wallet-plans",
+      "/plans",
+      async ({ page }) => {
+        await page.getByRole("list", { name: "Plans" }).getByRole("listitem").nth(3).waitFor();
+        expect(
+          await page.getByRole("list", { name: "Plans" }).getByRole("heading").allTextContents(),
+        ).toEqual(["Free", "Pro", "Pro+", "Max"]);
+        await page.getByTestId("current-plan").getByText("You are on Free.").waitFor();
+        await connectAndSignIn(page);
+        await recordWriteStates(page);
 
-      await page.getByRole("button", { name: "Subscribe to Pro with USDC" }).click();
-      await page.locator('[data-state="confirmed"]').waitFor({ timeout: 60_000 });
-      await page
-        .getByTestId("current-plan")
-        .getByText(/^You are on Pro, paid until .+ \(30 days left\)/)
-        .waitFor({ timeout: 30_000 });
-      await page.getByText("You are on Pro now.").waitFor();
-      // Approve, then subscribe: each waited for the wallet, then was pending with its hash.
-      const seen = (await page.evaluate("window.writeStates")) as Array<[string, string]>;
-      const states = seen.map(([state]) => state);
-      expect(states).toEqual(expect.arrayContaining(["wallet", "pending", "confirmed"]));
-      expect(seen.some(([state, text]) => state === "pending" && /step 1 of 2/.test(text))).toBe(true);
-      const hash = await page.locator('[data-state="confirmed"] [data-hash]').getAttribute("data-hash");
-      expect(hash).toMatch(/^0x[0-9a-f]{64}$/);
-      const receipt = (await (
-        await fetch(chain.rpc_url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            jsonrpc: "2.0",
-            id: 1,
-            method: "eth_getTransactionReceipt",
-            params: [hash],
-          }),
-        })
-      ).json()) as { result: { status: string; from: string; to: string } };
-      expect(receipt.result.status).toBe("0x1");
-      expect(receipt.result.from.toLowerCase()).toBe(wallet.address.toLowerCase());
-      expect(receipt.result.to.toLowerCase()).toBe(chain.contracts.subscriptions?.toLowerCase());
-      expect(await page.locator(".plan.current h3").textContent()).toBe("Pro");
-    });
+        await page.getByRole("button", { name: "Subscribe to Pro with USDC" }).click();
+        await page.locator('[data-state="confirmed"]').waitFor({ timeout: 60_000 });
+        await page
+          .getByTestId("current-plan")
+          .getByText(/^You are on Pro, paid until .+ \(30 days left\)/)
+          .waitFor({ timeout: 30_000 });
+        await page.getByText("You are on Pro now.").waitFor();
+        // Approve, then subscribe: each waited for the wallet, then was pending with its hash.
+        const seen = (await page.evaluate("window.writeStates")) as Array<[string, string]>;
+        const states = seen.map(([state]) => state);
+        expect(states).toEqual(expect.arrayContaining(["wallet", "pending", "confirmed"]));
+        expect(seen.some(([state, text]) => state === "pending" && /step 1 of 2/.test(text))).toBe(true);
+        const hash = await page.locator('[data-state="confirmed"] [data-hash]').getAttribute("data-hash");
+        expect(hash).toMatch(/^0x[0-9a-f]{64}$/);
+        const receipt = (await (
+          await fetch(chain.rpc_url, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+              jsonrpc: "2.0",
+              id: 1,
+              method: "eth_getTransactionReceipt",
+              params: [hash],
+            }),
+          })
+        ).json()) as { result: { status: string; from: string; to: string } };
+        expect(receipt.result.status).toBe("0x1");
+        expect(receipt.result.from.toLowerCase()).toBe(payer.address.toLowerCase());
+        expect(receipt.result.to.toLowerCase()).toBe(chain.contracts.subscriptions?.toLowerCase());
+        expect(await page.locator(".plan.current h3").textContent()).toBe("Pro");
+      },
+      { wallet: payer },
+    );
   });
 
   it("stakes VVV, starts an unstake with its countdown, mints and stakes DIEM, and sees today's credit", async () => {
@@ -137,7 +141,7 @@ describe("wallet, plans, keys and the token page in a browser", () => {
       await confirmed(unstake);
       await unstake
         .getByRole("timer")
-        .getByText(/10 VVV unstaking: available in 6d 23h \d+m \d+s/)
+        .getByText(/10 VVV unstaking: available in [67]d \d+h \d+m \d+s/)
         .waitFor();
 
       const mint = page.getByRole("region", { name: "Mint DIEM" });
@@ -168,7 +172,7 @@ describe("wallet, plans, keys and the token page in a browser", () => {
     await inBrowser("wallet-token-burn", "/token", async ({ page }) => {
       await connectAndSignIn(page);
       // A payment of its own (the wallet is linked to this browser's account now).
-      await subscribeFromNode(chain, wallet.privateKey, "pro_plus");
+      await subscribeFromNode(chain, staker.privateKey, "pro_plus");
       const proofs = page.getByRole("region", { name: "Prove my payment was burned" });
       await expect
         .poll(
@@ -305,7 +309,7 @@ describe("wallet, plans, keys and the token page in a browser", () => {
           await cdp.detach();
         }
       },
-      { width: 390, height: 844 },
+      { viewport: { width: 390, height: 844 } },
     );
   });
 
