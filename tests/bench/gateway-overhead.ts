@@ -11,6 +11,7 @@ import {
   startPortkey,
   startUpstream,
 } from "./gateway/processes.ts";
+import { readProfile, summarizeProfile } from "./gateway/profile-summary.ts";
 import { directTarget, masqueTarget, portkeyTarget } from "./gateway/targets.ts";
 import { rotation, summarize } from "./stats.ts";
 
@@ -55,7 +56,9 @@ const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) :
  * Gateway overhead, Masque vs the Portkey AI Gateway: both as one Node process
  * in front of the same stand-in upstream, measured side by side with the
  * upstream called directly; added latency is a gateway's percentile minus the
- * direct one. Set MASQUE_BENCH_PROFILE=1 to also write Masque's CPU profile.
+ * direct one. With MASQUE_BENCH_PROFILE=1, Masque also runs under the V8
+ * profiler and the result says where its CPU went (the profiler slows it, so
+ * that run's timings are not comparable).
  */
 export default async function gatewayOverheadBench(): Promise<BenchResult> {
   const dir = benchDir("masque-bench-gateway-");
@@ -86,10 +89,12 @@ export default async function gatewayOverheadBench(): Promise<BenchResult> {
     const names = Object.keys(targets) as TargetName[];
 
     // Warm-up: JIT, connection pools, the PII word lists, SQLite's page cache.
+    let masqueRequests = 0;
     for (const name of names) {
       for (const stream of [false, true]) {
         await runBatch(targets[name], { count: 300, concurrency: 16, stream });
         await runBatch(targets[name], { count: 30, concurrency: 1, stream });
+        if (name === "masque") masqueRequests += 330;
       }
     }
 
@@ -117,6 +122,7 @@ export default async function gatewayOverheadBench(): Promise<BenchResult> {
           m.latency.push(...(s.stream ? r.firstToken : r.total));
           m.total.push(...r.total);
           m.requests += r.total.length;
+          if (name === "masque") masqueRequests += s.perBatch;
           m.wallMs += r.wallMs;
           m.errors += r.errors;
           m.firstError ??= r.firstError;
@@ -127,6 +133,11 @@ export default async function gatewayOverheadBench(): Promise<BenchResult> {
     }
     const loadAfter = os.loadavg()[0] ?? 0;
     const rss = { masque: rssBytes(masque.pid), portkey: rssBytes(portkey.pid) };
+    let profiled: { busyMs: number; byCategory: Record<string, number>; requests: number } | undefined;
+    if (profile) {
+      await masque.stop(); // the profile is written as it exits
+      profiled = { ...summarizeProfile(readProfile(path.join(dir, "profile"))), requests: masqueRequests };
+    }
 
     const stats = Object.fromEntries(
       scenarios.map((s) => {
@@ -229,14 +240,25 @@ export default async function gatewayOverheadBench(): Promise<BenchResult> {
         `A ~330-character prompt with a name and an email; the answer echoes it (stream: 16 characters an event, usage included). Closed-loop clients over keep-alive connections; after a warm-up, ${ROUNDS} rounds per test, the three targets interleaved in rotating order. ` +
         `Streaming latency is time to the first event with text. Added = a gateway's percentile minus direct's. Server CPU is what the serving process used per request (/proc), which other load on the machine inflates far less than wall-clock time. ` +
         `Masque's keys rotate over 128 keys, since one key may send 500 requests a minute. Portkey runs with a preload that binds it to 127.0.0.1 and works around its Node streaming bug (Portkey-AI/gateway#1389); Portkey holds a stream's first event for 25 ms by design. ` +
-        `Memory after the run: Masque ${(rss.masque / 2 ** 20).toFixed(0)} MB RSS, Portkey ${(rss.portkey / 2 ** 20).toFixed(0)} MB.`,
+        `Memory after the run: Masque ${(rss.masque / 2 ** 20).toFixed(0)} MB RSS, Portkey ${(rss.portkey / 2 ** 20).toFixed(0)} MB.` +
+        (profiled
+          ? ` Profiled run (timings slowed by the profiler): Masque's busy CPU went to ${Object.entries(
+              profiled.byCategory,
+            )
+              .filter(([k]) => k !== "idle" && k !== "start-up")
+              .sort((a, b) => b[1] - a[1])
+              .map(([k, v]) => `${k} ${((v / profiled.busyMs) * 100).toFixed(1)}%`)
+              .join(
+                ", ",
+              )}; ${(profiled.busyMs / profiled.requests).toFixed(2)} ms a request under the profiler.`
+          : ""),
       rows,
       raw: {
         stats,
         rssBytes: rss,
         portkeyVersion: portkey.version,
         loadAverage1m: { before: loadBefore, after: loadAfter, cores: os.availableParallelism() },
-        profile: profile ? path.join(dir, "profile") : undefined,
+        profile: profiled && { ...profiled, file: path.join(dir, "profile") },
       },
       goals,
     };

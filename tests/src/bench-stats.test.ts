@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { firstTokenEventEnd } from "../bench/gateway/load.ts";
+import { summarizeProfile } from "../bench/gateway/profile-summary.ts";
 import { median, percentile, rotation, summarize } from "../bench/stats.ts";
 
 describe("benchmark statistics", () => {
@@ -49,5 +50,33 @@ describe("first token in an SSE stream", () => {
     expect(firstTokenEventEnd(partial)).toBe(-1);
     expect(firstTokenEventEnd(`: keep-alive\n\ndata: [DONE]\n\n`)).toBe(-1);
     expect(firstTokenEventEnd(`${partial}\n\n`)).toBe(partial.length + 2);
+  });
+});
+
+describe("CPU profile summary", () => {
+  const frame = (functionName: string, url: string) => ({ functionName, url });
+  const pnpm = (pkg: string) => `file:///repo/node_modules/.pnpm/${pkg}/node_modules/x/index.js`;
+
+  it("charges each sample to the innermost frame's category, start-up and idle apart", () => {
+    const summary = summarizeProfile({
+      nodes: [
+        { id: 1, callFrame: frame("(root)", ""), children: [2, 4, 5] },
+        { id: 2, callFrame: frame("reserve", "file:///repo/server/src/billing/meter.ts"), children: [3] },
+        { id: 3, callFrame: frame("prepare", pnpm("better-sqlite3@12.6.2")), children: [6] },
+        { id: 4, callFrame: frame("(idle)", "") },
+        { id: 5, callFrame: frame("link", "node:internal/modules/esm/module_job"), children: [7] },
+        { id: 6, callFrame: frame("inner", "") },
+        { id: 7, callFrame: frame("is", pnpm("drizzle-orm@0.45.4")) },
+      ],
+      samples: [3, 2, 6, 4, 7],
+      timeDeltas: [1000, 2000, 500, 300, 700],
+    });
+    expect(summary.byCategory).toEqual({
+      "SQLite: better-sqlite3 (compile, step, commit)": 1.5,
+      "other Masque code": 2,
+      idle: 0.3,
+      "start-up": 0.7,
+    });
+    expect(summary.busyMs).toBe(3.5);
   });
 });
