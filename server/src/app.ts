@@ -106,7 +106,7 @@ export function createApp(appOptions: AppOptions) {
     }),
   );
   app.route("/api/auth", authRoute(options.db, options.siwe ?? { publicUrl, chainId: 31337 }));
-  app.route("/api/plans", plansRoute());
+  app.route("/api/plans", plansRoute(options.cards !== undefined));
   // Before /api's authentication: Stripe signs its calls instead.
   app.route("/api/billing/stripe/webhook", stripeWebhookRoute(options.db, options.cards, logger));
   app.route("/api/chain", chainRoute(options.chain?.deployments, options.chain?.publicRpcUrl));

@@ -180,6 +180,7 @@ describe("buyback and burn on the local stack", () => {
 
     const missing = await fetch(`${masque.url}/api/token/proof/99`);
     expect(missing.status).toBe(404);
+    expect(missing.headers.get("cache-control") ?? "").not.toMatch(/max-age/);
     expect(await missing.json()).toMatchObject({
       error: { code: "receipt_not_found", type: expect.any(String) },
     });

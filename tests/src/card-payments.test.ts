@@ -157,6 +157,13 @@ describe("card payments through Stripe Checkout", () => {
       });
       expect(res.status).toBe(503);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("card_payments_disabled");
+      // The plans say so up front, so the app need not try.
+      const plans = (await (await fetch(`${plain.url}/api/plans`)).json()) as { card_payments: boolean };
+      expect(plans.card_payments).toBe(false);
+      const withCards = (await (await fetch(`${gateway.url}/api/plans`)).json()) as {
+        card_payments: boolean;
+      };
+      expect(withCards.card_payments).toBe(true);
     } finally {
       await plain.stop();
     }

@@ -24,11 +24,15 @@ import { parseJsonBody } from "../http/parse-json-body.ts";
 
 const usd = (micro: number) => micro / MICRO_USD;
 
-/** `GET /api/plans`: the tiers, from the one table in shared/. Public. */
-export function plansRoute() {
+/**
+ * `GET /api/plans`: the tiers, from the one table in shared/, and whether card payment is on (so the
+ * app can say so before anyone tries). Public.
+ */
+export function plansRoute(cardPayments: boolean) {
   return new Hono().get("/", (c) =>
     c.json({
       object: "list",
+      card_payments: cardPayments,
       data: tierIds.map((id) => {
         const t = tiers[id];
         return {

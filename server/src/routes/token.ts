@@ -71,19 +71,26 @@ export function tokenRoutes(o: TokenRoutesOptions) {
       }
       // Depth is measured against what the indexer has read, so this works while the RPC is down.
       const head = db.select().from(chainCursors).where(eq(chainCursors.name, TOKEN_INDEXER_CURSOR)).get();
-      c.header("cache-control", "public, max-age=5");
-      return c.json(
-        burns.page(query.data.cursor, query.data.limit, head?.blockNumber ?? 0, o.confirmations ?? 0),
+      const page = burns.page(
+        query.data.cursor,
+        query.data.limit,
+        head?.blockNumber ?? 0,
+        o.confirmations ?? 0,
       );
+      // Set only on answers: an error must not be cached.
+      c.header("cache-control", "public, max-age=5");
+      return c.json(page);
     })
     .get("/proof/:receiptId", (c) => {
       if (!burns) noChain();
       const id = receiptId.safeParse(c.req.param("receiptId"));
       if (!id.success)
         throw new InvalidRequestError("receiptId must be a positive whole number.", { param: "receiptId" });
-      // A proof never changes once its batch is confirmed, but may still move with a shallow reorg.
+      const proof = burns.proof(id.data);
+      // Only an answer is cached ("not burned yet" must not stick). A proof never changes once its batch
+      // is confirmed, but may still move with a shallow reorg.
       c.header("cache-control", "public, max-age=60");
-      return c.json(burns.proof(id.data));
+      return c.json(proof);
     })
     .get("/emissions", (c) => {
       if (!deployments) noChain();

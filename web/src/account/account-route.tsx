@@ -44,7 +44,7 @@ function Account() {
     onSettled: () => queryClient.invalidateQueries(),
   });
   const a = account.data;
-  const tierName = plans.data?.find((p) => p.id === a?.tier)?.name ?? a?.tier ?? "";
+  const tierName = plans.data?.plans.find((p) => p.id === a?.tier)?.name ?? a?.tier ?? "";
   return (
     <>
       <Card title="Plan and balances">
@@ -143,7 +143,7 @@ function Account() {
                     <td>{new Date(e.created_at).toLocaleDateString()}</td>
                     <td>
                       {kinds[e.kind] ?? e.kind}
-                      {e.tier ? ` (${plans.data?.find((p) => p.id === e.tier)?.name ?? e.tier})` : ""}
+                      {e.tier ? ` (${plans.data?.plans.find((p) => p.id === e.tier)?.name ?? e.tier})` : ""}
                     </td>
                     <td>{usd(e.amount_usd)}</td>
                     <td>{e.paid_until ? new Date(e.paid_until).toLocaleDateString() : "—"}</td>

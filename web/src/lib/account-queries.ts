@@ -38,11 +38,14 @@ export const accountQuery = () =>
     queryFn: ({ signal }) => fetchJson("/api/account", accountSchema, signal),
   });
 
-/** `GET /api/plans`: the four tiers. */
+/** `GET /api/plans`: the four tiers, and whether this server takes cards. */
 export const plansQuery = () =>
   queryOptions({
     queryKey: ["plans"],
-    queryFn: async ({ signal }) => (await fetchJson("/api/plans", planListSchema, signal)).data,
+    queryFn: async ({ signal }) => {
+      const body = await fetchJson("/api/plans", planListSchema, signal);
+      return { plans: body.data, cardPayments: body.card_payments };
+    },
     staleTime: 10 * 60_000,
   });
 

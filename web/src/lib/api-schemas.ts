@@ -47,7 +47,7 @@ export const planSchema = z.object({
   models: z.string(),
 });
 export type Plan = z.infer<typeof planSchema>;
-export const planListSchema = z.object({ data: z.array(planSchema) });
+export const planListSchema = z.object({ data: z.array(planSchema), card_payments: z.boolean() });
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/) as unknown as z.ZodType<`0x${string}`>;
 

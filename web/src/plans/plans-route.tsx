@@ -5,7 +5,6 @@ import type { Address } from "viem";
 import { useConfig, useConnection, useReadContract } from "wagmi";
 import { readContract } from "wagmi/actions";
 import { accountQuery, plansQuery } from "../lib/account-queries.ts";
-import { ApiError } from "../lib/api-error.ts";
 import { apiFetch } from "../lib/api-fetch.ts";
 import type { Plan } from "../lib/api-schemas.ts";
 import { Card, PageShell } from "../lib/page-shell.tsx";
@@ -43,7 +42,7 @@ function Plans() {
   const [months, setMonths] = useState(1);
   const monthsId = useId();
   const checkout = new URLSearchParams(location.search).get("checkout");
-  const current = plans.data?.find((p) => p.id === account.data?.tier);
+  const current = plans.data?.plans.find((p) => p.id === account.data?.tier);
 
   return (
     <>
@@ -89,7 +88,11 @@ function Plans() {
             ))}
           </select>
         </div>
-        <span className="muted small-text">Card payments are one month at a time.</span>
+        <span className="muted small-text">
+          {plans.data?.cardPayments === false
+            ? "Card payment is off on this server; pay with USDC."
+            : "Card payments are one month at a time."}
+        </span>
       </div>
 
       {plans.isError && (
@@ -98,7 +101,7 @@ function Plans() {
         </p>
       )}
       <ul className="plan-grid" aria-label="Plans">
-        {plans.data?.map((plan) => (
+        {plans.data?.plans.map((plan) => (
           <li key={plan.id} className={`plan${plan.id === account.data?.tier ? " current" : ""}`}>
             <h3>{plan.name}</h3>
             <p className="price">
@@ -114,7 +117,7 @@ function Plans() {
             {plan.monthly_price_usd > 0 && (
               <div className="stack">
                 {chain && <UsdcSubscribe plan={plan} months={months} />}
-                <CardCheckout plan={plan} />
+                {plans.data?.cardPayments && <CardCheckout plan={plan} />}
               </div>
             )}
           </li>
@@ -260,7 +263,7 @@ function UsdcSubscribe({ plan, months }: { plan: Plan; months: number }) {
   );
 }
 
-/** Pays for one month by card through Stripe Checkout, or says card payment is off. */
+/** Pays for one month by card through Stripe Checkout. */
 function CardCheckout({ plan }: { plan: Plan }) {
   const checkout = useMutation({
     mutationFn: async () => {
@@ -273,20 +276,14 @@ function CardCheckout({ plan }: { plan: Plan }) {
       location.assign(url);
     },
   });
-  const off = checkout.error instanceof ApiError && checkout.error.code === "card_payments_disabled";
   return (
     <>
-      <button
-        type="button"
-        className="ghost"
-        disabled={checkout.isPending || off}
-        onClick={() => checkout.mutate()}
-      >
+      <button type="button" className="ghost" disabled={checkout.isPending} onClick={() => checkout.mutate()}>
         {checkout.isPending ? "Opening checkout…" : `Pay for ${plan.name} by card`}
       </button>
       {checkout.error && (
-        <p role="alert" className={off ? "muted small-text" : "error"}>
-          {off ? "Card payment is off on this server; pay with USDC instead." : checkout.error.message}
+        <p role="alert" className="error">
+          {checkout.error.message}
         </p>
       )}
     </>
