@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { BenchResult } from "./bench-result.ts";
@@ -264,5 +265,7 @@ export default async function gatewayOverheadBench(): Promise<BenchResult> {
     };
   } finally {
     for (const p of processes.reverse()) await p.stop();
+    // Keep the directory only for the profile it holds.
+    if (!profile) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

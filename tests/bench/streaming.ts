@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import { redactChatMessages } from "@masque/server/privacy/redact-chat-request.ts";
 import { ChatStreamRestorer } from "@masque/server/privacy/restore-chat-completion.ts";
@@ -180,6 +181,7 @@ export default async function streamingBench(): Promise<BenchResult> {
     };
   } finally {
     for (const proc of processes.reverse()) await proc.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   const loadAfter = os.loadavg()[0] ?? 0;
 

@@ -47,10 +47,13 @@ export async function runLedgerLoad(o: LedgerLoadOptions): Promise<LedgerLoadRes
   const prepare = db.$client.prepare.bind(db.$client);
   const cache = new Map<string, ReturnType<typeof prepare>>();
   db.$client.prepare = ((source: string) => {
-    prepared++;
-    if (!o.cacheStatements) return prepare(source);
+    if (!o.cacheStatements) {
+      prepared++;
+      return prepare(source);
+    }
     let statement = cache.get(source);
     if (!statement) {
+      prepared++;
       statement = prepare(source);
       cache.set(source, statement);
     } else if (statement.reader) {
