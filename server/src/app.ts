@@ -7,6 +7,7 @@ import type { PublicClient } from "viem";
 import { authenticate } from "./auth/authenticate.ts";
 import type { ChatDeps } from "./chat/chat-completion.ts";
 import { SignatureStore } from "./chat/signature-store.ts";
+import { closeUnreadBodies } from "./http/close-unread-bodies.ts";
 import { corsForAppOrigin } from "./http/cors.ts";
 import { notFoundResponse, toErrorResponse } from "./http/error-handler.ts";
 import { limitByAddress } from "./limits/limit-by-address.ts";
@@ -60,7 +61,8 @@ export function createApp(appOptions: AppOptions) {
   const publicUrl = options.siwe?.publicUrl ?? "http://127.0.0.1:8080";
   const app = new Hono();
 
-  app.use(requestId({ generator: () => crypto.randomUUID() }));
+  // Always our own id (limitLength 0 refuses any a client sends): logs and error messages quote it.
+  app.use(requestId({ generator: () => crypto.randomUUID(), limitLength: 0 }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -75,6 +77,7 @@ export function createApp(appOptions: AppOptions) {
       "request",
     );
   });
+  app.use(closeUnreadBodies());
   app.use(securityHeaders({ https: publicUrl.startsWith("https:") }));
   app.use(corsForAppOrigin(publicUrl));
   app.use(

@@ -1,5 +1,6 @@
-import type { Server as HttpServer } from "node:http";
-import { serve } from "@hono/node-server";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
 import { readDeployments } from "@masque/contracts-abi/deploy";
 import Stripe from "stripe";
 import { createPublicClient, http, type PublicClient } from "viem";
@@ -12,7 +13,7 @@ import { ChainDiemCredit } from "./chain/diem-credit-reader.ts";
 import { startChainJobs } from "./chain/start-chain-jobs.ts";
 import { loadConfigOrExit } from "./config/env.ts";
 import { openDatabase } from "./db/open-database.ts";
-import { answerClientError } from "./http/client-error.ts";
+import { answerClientError, answerListenerError } from "./http/client-error.ts";
 import { GracefulShutdown } from "./http/graceful-shutdown.ts";
 import { RateLimiter } from "./limits/rate-limiter.ts";
 import { createLogger } from "./logging/logger.ts";
@@ -128,12 +129,18 @@ const app = createApp({
   },
 });
 
-const server = serve(
-  { fetch: shutdown.wrap(app.fetch), port: config.port, hostname: config.host },
-  (info) => {
-    logger.info({ url: `http://${config.host}:${info.port}` }, "masque gateway listening");
-  },
-) as HttpServer;
+// The listener is @hono/node-server's, on a server of our own, so that a request it cannot turn
+// into a URL gets our error shape too.
+const server = createServer(
+  getRequestListener(shutdown.wrap(app.fetch), {
+    hostname: config.host,
+    errorHandler: answerListenerError,
+  }),
+);
+server.listen(config.port, config.host, () => {
+  const { port } = server.address() as AddressInfo;
+  logger.info({ url: `http://${config.host}:${port}` }, "masque gateway listening");
+});
 // Requests Node's parser refuses (oversized headers, bad syntax) still get OpenAI's error shape.
 server.on("clientError", answerClientError);
 

@@ -1,7 +1,8 @@
 import { createServer } from "node:http";
 import net, { type AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { answerClientError } from "./client-error.ts";
+import { answerClientError, answerListenerError } from "./client-error.ts";
 
 let port: number;
 const server = createServer((_req, res) => res.end("ok"));
@@ -50,5 +51,44 @@ describe("requests Node's HTTP parser refuses", () => {
     const answer = await raw(request);
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(bodyOf(answer).error).toMatchObject({ code: "invalid_http", type: "invalid_request_error" });
+  });
+});
+
+describe("requests @hono/node-server cannot turn into a URL", () => {
+  // Found by the fuzz run: a backslash in the path got @hono/node-server's empty 400.
+  it("400 in OpenAI's shape, with the security headers", async () => {
+    const s = createServer(
+      getRequestListener(() => new Response("app"), { errorHandler: answerListenerError }),
+    );
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+    const port = (s.address() as AddressInfo).port;
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () =>
+        socket.write("GET /a\\..\\b HTTP/1.1\r\nHost: x\r\n\r\n"),
+      );
+      let received = "";
+      socket.on("data", (d) => (received += d));
+      socket.on("end", () => resolve(received));
+    });
+    s.close();
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/x-content-type-options: nosniff/i);
+    expect(bodyOf(answer)).toEqual({
+      error: {
+        message: "The request's URL or Host header is not valid.",
+        type: "invalid_request_error",
+        code: "invalid_url",
+        param: null,
+      },
+    });
+  });
+});
+
+describe("a HEAD request the parser refuses", () => {
+  // Found by the fuzz run: a 431's body after a HEAD request broke the client's framing.
+  it("gets the status and headers without a body", async () => {
+    const answer = await raw(`HEAD / HTTP/1.1\r\nHost: x\r\nX-Pad: ${"p".repeat(20_000)}\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(answer.endsWith("\r\n\r\n")).toBe(true);
   });
 });

@@ -52,3 +52,13 @@ describe("serving the web app", () => {
     expect(api.headers.get("content-type")).toMatch(/json/);
   });
 });
+
+describe("HEAD on an app route", () => {
+  // Found by the fuzz run: without a length, a HEAD answer was not framed and broke the connection.
+  it("says the page's length and sends no body", async () => {
+    const res = await app.request("/chat/some-conversation", { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-length")).toBe(String(fs.statSync(path.join(webDir, "index.html")).size));
+    expect(await res.text()).toBe("");
+  });
+});

@@ -39,8 +39,10 @@ export function serveWebApp(app: Hono, options: ServeWebAppOptions): void {
     if (p.startsWith("/v1/") || p.startsWith("/api/") || p === "/health") return next();
     const served = await serveStatic({ root })(c, async () => {
       // Not a file: the app's own route.
-      c.res = new Response(fs.readFileSync(index), {
-        headers: { "content-type": "text/html; charset=utf-8" },
+      const html = fs.readFileSync(index);
+      // With its length known, a HEAD answer is framed on a kept-alive connection too.
+      c.res = new Response(c.req.method === "HEAD" ? null : html, {
+        headers: { "content-type": "text/html; charset=utf-8", "content-length": String(html.length) },
       });
     });
     // The other security headers come from the app-wide middleware.

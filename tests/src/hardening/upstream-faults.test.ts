@@ -89,10 +89,12 @@ describe("provider failures before any answer", () => {
     "%s: %i %s in OpenAI's shape after %i attempt(s), and no charge",
     async (model, status, code, attempts) => {
       for (const stream of [false, true]) {
-        const { result, calls } = await upstreamCalls(() =>
-          stream ? streamChat(gateway.url, key, { model, messages, max_tokens: 200 }) : chat(model),
-        );
-        const error = "body" in result ? result.body.error : result.error;
+        const { result, calls } = await upstreamCalls<{ status: number; error?: unknown }>(async () => {
+          if (stream) return streamChat(gateway.url, key, { model, messages, max_tokens: 200 });
+          const { status, body } = await chat(model);
+          return { status, error: body.error };
+        });
+        const { error } = result;
         expect(result.status).toBe(status);
         expect(isOpenAIError({ error })).toBe(true);
         expect(error).toMatchObject({ code, type: "api_error" });
