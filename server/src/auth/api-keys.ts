@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { TierId } from "@masque/shared";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { effectiveTier } from "../billing/effective-tier.ts";
 import type { Db } from "../db/open-database.ts";
+import { preparedFor } from "../db/prepared-for.ts";
 import { accounts, apiKeys } from "../db/schema.ts";
 import type { KeyVia, Principal } from "./principal.ts";
 
@@ -88,17 +89,8 @@ export function createApiKey(db: Db, options: CreateApiKeyOptions = {}): CreateA
   );
 }
 
-export type KeyLookup =
-  | { ok: true; principal: Principal }
-  | { ok: false; reason: "unknown" | "revoked" | "expired" };
-
-/**
- * Finds the key a caller presented. The lookup goes by hash, so the secret is
- * never compared directly; the stored hash is then checked in constant time.
- */
-export function findApiKey(db: Db, presented: string, now = new Date()): KeyLookup {
-  const hash = hashApiKey(presented);
-  const row = db
+const statements = preparedFor((db) => ({
+  keyByHash: db
     .select({
       id: apiKeys.id,
       keyHash: apiKeys.keyHash,
@@ -115,8 +107,21 @@ export function findApiKey(db: Db, presented: string, now = new Date()): KeyLook
     })
     .from(apiKeys)
     .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
-    .where(eq(apiKeys.keyHash, hash))
-    .get();
+    .where(eq(apiKeys.keyHash, sql.placeholder("hash")))
+    .prepare(),
+}));
+
+export type KeyLookup =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: "unknown" | "revoked" | "expired" };
+
+/**
+ * Finds the key a caller presented. The lookup goes by hash, so the secret is
+ * never compared directly; the stored hash is then checked in constant time.
+ */
+export function findApiKey(db: Db, presented: string, now = new Date()): KeyLookup {
+  const hash = hashApiKey(presented);
+  const row = statements(db).keyByHash.get({ hash });
   if (!row || !timingSafeEqual(Buffer.from(row.keyHash, "hex"), Buffer.from(hash, "hex"))) {
     return { ok: false, reason: "unknown" };
   }

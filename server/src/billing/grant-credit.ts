@@ -16,8 +16,8 @@ export function grantUsd(
   if (!Number.isSafeInteger(micro) || micro <= 0)
     throw new RangeError("a grant must be a positive whole number of micro-USD");
   return db.transaction(
-    (tx) =>
-      post(tx, {
+    () =>
+      post(db, {
         kind,
         accountId,
         idempotencyKey,

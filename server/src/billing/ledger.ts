@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/open-database.ts";
+import { preparedFor } from "../db/prepared-for.ts";
 import { ledgerBalances, ledgerEntries, ledgerTransactions } from "../db/schema.ts";
 
 /** A database handle: the db itself, or one inside a transaction. */
@@ -32,58 +33,93 @@ export class OverdraftError extends Error {
   }
 }
 
+const statements = preparedFor((db) => {
+  const p = sql.placeholder;
+  const balanceOfBooks = new Map<number, ReturnType<typeof selectBalances>>();
+  function selectBalances(count: number) {
+    const names = Array.from({ length: count }, (_, i) => p(`b${i}`));
+    return db
+      .select({ book: ledgerBalances.book, balance: ledgerBalances.balance })
+      .from(ledgerBalances)
+      .where(inArray(ledgerBalances.book, names))
+      .prepare();
+  }
+  return {
+    transactionByKey: db
+      .select({ id: ledgerTransactions.id })
+      .from(ledgerTransactions)
+      .where(eq(ledgerTransactions.idempotencyKey, p("key")))
+      .prepare(),
+    insertTransaction: db
+      .insert(ledgerTransactions)
+      .values({ id: p("id"), kind: p("kind"), accountId: p("accountId"), idempotencyKey: p("key") })
+      .prepare(),
+    insertEntry: db
+      .insert(ledgerEntries)
+      .values({ transactionId: p("transactionId"), book: p("book"), amount: p("amount") })
+      .prepare(),
+    addToBalance: db
+      .insert(ledgerBalances)
+      .values({ book: p("book"), balance: p("amount") })
+      .onConflictDoUpdate({
+        target: ledgerBalances.book,
+        set: { balance: sql`${ledgerBalances.balance} + excluded.balance` },
+      })
+      .returning({ balance: ledgerBalances.balance })
+      .prepare(),
+    /** `select … where book in (?, …)` with `count` books, built on first use of each count. */
+    balancesOf(count: number) {
+      let query = balanceOfBooks.get(count);
+      if (!query) {
+        query = selectBalances(count);
+        balanceOfBooks.set(count, query);
+      }
+      return query;
+    },
+  };
+});
+
 /**
- * Posts one balanced transaction: entries and balances in the caller's
- * database transaction, so money moves all at once or not at all.
- * Returns false when the idempotency key was already used.
+ * Posts one balanced transaction: its entries and the books' balances. Call it
+ * inside a transaction on `db` (better-sqlite3 has one connection, so these
+ * statements join the transaction open on it): money moves all at once or not
+ * at all. Returns false when the idempotency key was already used.
  */
-export function post(tx: Tx, posting: Posting): boolean {
+export function post(db: Db, posting: Posting): boolean {
   const sum = posting.entries.reduce((n, [, amount]) => n + amount, 0);
   if (sum !== 0) throw new Error(`unbalanced posting ${posting.kind}: sums to ${sum}`);
   for (const [, amount] of posting.entries) {
     if (!Number.isSafeInteger(amount)) throw new Error(`amount ${amount} is not an integer`);
   }
-  if (posting.idempotencyKey) {
-    const seen = tx
-      .select({ id: ledgerTransactions.id })
-      .from(ledgerTransactions)
-      .where(eq(ledgerTransactions.idempotencyKey, posting.idempotencyKey))
-      .get();
-    if (seen) return false;
-  }
+  const s = statements(db);
+  if (posting.idempotencyKey && s.transactionByKey.get({ key: posting.idempotencyKey })) return false;
   const id = `txn_${randomBytes(12).toString("base64url")}`;
-  tx.insert(ledgerTransactions)
-    .values({
-      id,
-      kind: posting.kind,
-      accountId: posting.accountId ?? null,
-      idempotencyKey: posting.idempotencyKey ?? null,
-    })
-    .run();
+  s.insertTransaction.run({
+    id,
+    kind: posting.kind,
+    accountId: posting.accountId ?? null,
+    key: posting.idempotencyKey ?? null,
+  });
   for (const [book, amount] of posting.entries) {
     if (amount === 0) continue;
-    tx.insert(ledgerEntries).values({ transactionId: id, book, amount }).run();
-    const row = tx
-      .insert(ledgerBalances)
-      .values({ book, balance: amount })
-      .onConflictDoUpdate({
-        target: ledgerBalances.book,
-        set: { balance: sql`${ledgerBalances.balance} + ${amount}` },
-      })
-      .returning({ balance: ledgerBalances.balance })
-      .get();
+    s.insertEntry.run({ transactionId: id, book, amount });
+    const row = s.addToBalance.get({ book, amount }) as { balance: number };
     if (book.startsWith("acct:") && row.balance < 0) throw new OverdraftError(book);
   }
   return true;
 }
 
 /** A book's balance (0 for a book never posted to). */
-export function balanceOf(tx: Tx, book: string): number {
-  return (
-    tx
-      .select({ balance: ledgerBalances.balance })
-      .from(ledgerBalances)
-      .where(eq(ledgerBalances.book, book))
-      .get()?.balance ?? 0
-  );
+export function balanceOf(db: Db, book: string): number {
+  return balancesOf(db, [book])[0] ?? 0;
+}
+
+/** Several books' balances in one query, in the order given (0 for a book never posted to). */
+export function balancesOf(db: Db, names: readonly string[]): number[] {
+  const params: Record<string, string> = {};
+  names.forEach((name, i) => {
+    params[`b${i}`] = name;
+  });
+  const rows = statements(db).balancesOf(names.length).all(params);
+  return names.map((name) => rows.find((r) => r.book === name)?.balance ?? 0);
 }

@@ -28,10 +28,14 @@ describe("the meter", () => {
     const r = reserve(db, { principal, model: "m", maxCostMicro: 300_000, diemCreditMicro: 0, now });
     expect(r.held).toEqual({ diem: 0, plan: 0, usd: 300_000 });
     expect(balanceOf(db, books.usd(accountId))).toBe(700_000);
-    expect(settle(db, r, 120_000, { now })).toEqual({ diem: 0, plan: 0, usd: 120_000 });
+    expect(r.available).toEqual({ diem: 0, plan: 0, usd: 700_000 });
+    expect(settle(db, r, 120_000, { now })).toEqual({
+      charged: { diem: 0, plan: 0, usd: 120_000 },
+      available: { diem: 0, plan: 0, usd: 880_000 },
+    });
     expect(balanceOf(db, books.usd(accountId))).toBe(880_000);
     expect(balanceOf(db, books.hold(r.id))).toBe(0);
-    expect(settle(db, r, 120_000, { now })).toEqual({ diem: 0, plan: 0, usd: 0 });
+    expect(settle(db, r, 120_000, { now }).charged).toEqual({ diem: 0, plan: 0, usd: 0 });
     expect(balanceOf(db, books.usd(accountId))).toBe(880_000);
     expect(ledgerSum()).toBe(0);
   });
@@ -62,6 +66,50 @@ describe("the meter", () => {
     expect(availableCredit(db, accountId, now).diem).toBe(3_000_000);
     const tomorrow = new Date("2026-11-27T00:00:01Z");
     expect(availableCredit(db, accountId, tomorrow).diem).toBe(0);
+  });
+
+  it("grants a period's credit once when another connection to the store granted it too", () => {
+    const { db, accountId, principal } = setup();
+    const other = openDatabase(path.dirname(db.$client.name));
+    const hold = (on: typeof db, diemCreditMicro: number) =>
+      release(on, reserve(on, { principal, model: "m", maxCostMicro: 0, diemCreditMicro, now }));
+    hold(db, 1_000_000);
+    hold(db, 1_000_000); // this connection now remembers the grant
+    hold(other, 3_000_000); // another process tops it up
+    hold(db, 3_000_000); // more than remembered: the store says it is granted already
+    hold(db, 2_000_000);
+    expect(availableCredit(db, accountId, now).diem).toBe(3_000_000);
+    expect(balanceOf(db, books.issuance("diem"))).toBe(-3_000_000);
+    other.$client.close();
+  });
+
+  it("forgets a grant whose hold was refused, so the next hold grants it", () => {
+    const { db, accountId, principal } = setup();
+    expect(() =>
+      reserve(db, { principal, model: "m", maxCostMicro: 2_000_000, diemCreditMicro: 1_000_000, now }),
+    ).toThrow(/may cost up to/);
+    expect(availableCredit(db, accountId, now).diem).toBe(0);
+    const r = reserve(db, { principal, model: "m", maxCostMicro: 500_000, diemCreditMicro: 1_000_000, now });
+    expect(r.available.diem).toBe(500_000);
+    expect(availableCredit(db, accountId, now).diem).toBe(500_000);
+  });
+
+  it("compiles no SQL for a hold and its settlement once the connection has run one", () => {
+    const { db, accountId, principal } = setup("pro");
+    grantUsd(db, accountId, 1_000_000);
+    const pair = () =>
+      settle(db, reserve(db, { principal, model: "m", maxCostMicro: 1_000, diemCreditMicro: 0, now }), 10, {
+        now,
+      });
+    pair();
+    let compiled = 0;
+    const prepare = db.$client.prepare.bind(db.$client);
+    db.$client.prepare = ((source: string) => {
+      compiled++;
+      return prepare(source);
+    }) as typeof db.$client.prepare;
+    pair();
+    expect(compiled).toBe(0);
   });
 
   it("refuses with 402 what the credit cannot cover, saying what is missing", () => {

@@ -10,10 +10,63 @@ import {
 import { and, eq, gte, ne, sql } from "drizzle-orm";
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/open-database.ts";
+import { preparedFor } from "../db/prepared-for.ts";
 import { reservations } from "../db/schema.ts";
 import { grantDiemCredit, grantPlanCredit } from "./credit-grants.ts";
-import { balanceOf, books, post, type Tx } from "./ledger.ts";
+import { balancesOf, books, post } from "./ledger.ts";
 import { periodStart, utcDay, utcMonth } from "./periods.ts";
+
+const statements = preparedFor((db) => {
+  const p = sql.placeholder;
+  return {
+    insertReservation: db
+      .insert(reservations)
+      .values({
+        id: p("id"),
+        accountId: p("accountId"),
+        keyId: p("keyId"),
+        model: p("model"),
+        status: "held",
+        heldDiem: p("heldDiem"),
+        heldPlan: p("heldPlan"),
+        heldUsd: p("heldUsd"),
+        diemBook: p("diemBook"),
+        planBook: p("planBook"),
+        createdAt: p("createdAt"),
+      })
+      .prepare(),
+    /** Closes a hold that is still open; changes nothing (0 rows) once it was settled. */
+    closeReservation: db
+      .update(reservations)
+      // An update's placeholders bind as given (no column mapping): settledAt in milliseconds.
+      .set({
+        status: sql`${p("status")}`,
+        chargedDiem: sql`${p("chargedDiem")}`,
+        chargedPlan: sql`${p("chargedPlan")}`,
+        chargedUsd: sql`${p("chargedUsd")}`,
+        settledAt: sql`${p("settledAtMs")}`,
+        model: sql`coalesce(${p("model")}, ${reservations.model})`,
+      })
+      .where(and(eq(reservations.id, p("id")), eq(reservations.status, "held")))
+      .prepare(),
+    /** What a key spent (or holds) since a time, per kind of credit. */
+    keySpend: db
+      .select({
+        diem: sql<number>`coalesce(sum(coalesce(${reservations.chargedDiem}, ${reservations.heldDiem})), 0)`,
+        usd: sql<number>`coalesce(sum(coalesce(${reservations.chargedPlan}, ${reservations.heldPlan}) + coalesce(${reservations.chargedUsd}, ${reservations.heldUsd})), 0)`,
+      })
+      .from(reservations)
+      .where(
+        and(
+          eq(reservations.keyId, p("keyId")),
+          ne(reservations.status, "released"),
+          // A where clause binds the driver's value: milliseconds.
+          gte(reservations.createdAt, p("sinceMs")),
+        ),
+      )
+      .prepare(),
+  };
+});
 
 /** Credit held for one request. */
 export interface Reservation {
@@ -24,13 +77,19 @@ export interface Reservation {
   planBook: string;
 }
 
-/** What an account can spend right now, per bucket, in micro-USD. */
-export function availableCredit(tx: Tx, accountId: string, now: Date): BucketAmounts {
-  return {
-    diem: balanceOf(tx, books.diem(accountId, utcDay(now))),
-    plan: balanceOf(tx, books.plan(accountId, utcMonth(now))),
-    usd: balanceOf(tx, books.usd(accountId)),
-  };
+/** A new hold, and what the account can still spend right after it. */
+export interface HeldReservation extends Reservation {
+  available: BucketAmounts;
+}
+
+/** What an account can spend right now, per bucket, in micro-USD (one query for the three books). */
+export function availableCredit(db: Db, accountId: string, now: Date): BucketAmounts {
+  const [diem = 0, plan = 0, usd = 0] = balancesOf(db, [
+    books.diem(accountId, utcDay(now)),
+    books.plan(accountId, utcMonth(now)),
+    books.usd(accountId),
+  ]);
+  return { diem, plan, usd };
 }
 
 export interface ReserveOptions {
@@ -49,14 +108,14 @@ export interface ReserveOptions {
  * SQLite transaction, so concurrent requests can never overdraw an account.
  * Grants the day's DIEM credit and the month's plan credit on the way.
  */
-export function reserve(db: Db, o: ReserveOptions): Reservation {
+export function reserve(db: Db, o: ReserveOptions): HeldReservation {
   const now = o.now ?? new Date();
   const { accountId } = o.principal;
   return db.transaction(
-    (tx) => {
-      grantPlanCredit(tx, accountId, o.principal.tier, utcMonth(now));
-      grantDiemCredit(tx, accountId, utcDay(now), o.diemCreditMicro);
-      const available = availableCredit(tx, accountId, now);
+    () => {
+      grantPlanCredit(db, accountId, o.principal.tier, utcMonth(now));
+      grantDiemCredit(db, accountId, utcDay(now), o.diemCreditMicro);
+      const available = availableCredit(db, accountId, now);
       const held = splitSpend(o.maxCostMicro, available);
       if (!held) {
         throw new InsufficientBalanceError(
@@ -65,11 +124,11 @@ export function reserve(db: Db, o: ReserveOptions): Reservation {
             "Lower max_tokens, stake DIEM, upgrade your plan or add credit.",
         );
       }
-      checkSpendLimit(tx, o.principal, held, now);
+      checkSpendLimit(db, o.principal, held, now);
       const id = `res_${randomBytes(12).toString("base64url")}`;
       const diemBook = books.diem(accountId, utcDay(now));
       const planBook = books.plan(accountId, utcMonth(now));
-      post(tx, {
+      post(db, {
         kind: "reserve",
         accountId,
         entries: [
@@ -79,22 +138,24 @@ export function reserve(db: Db, o: ReserveOptions): Reservation {
           [books.hold(id), held.diem + held.plan + held.usd],
         ],
       });
-      tx.insert(reservations)
-        .values({
-          id,
-          accountId,
-          keyId: o.principal.via.kind === "key" ? o.principal.via.keyId : null,
-          model: o.model,
-          status: "held",
-          heldDiem: held.diem,
-          heldPlan: held.plan,
-          heldUsd: held.usd,
-          diemBook,
-          planBook,
-          createdAt: now,
-        })
-        .run();
-      return { id, accountId, held, diemBook, planBook };
+      statements(db).insertReservation.run({
+        id,
+        accountId,
+        keyId: o.principal.via.kind === "key" ? o.principal.via.keyId : null,
+        model: o.model,
+        heldDiem: held.diem,
+        heldPlan: held.plan,
+        heldUsd: held.usd,
+        diemBook,
+        planBook,
+        createdAt: now,
+      });
+      const after = {
+        diem: available.diem - held.diem,
+        plan: available.plan - held.plan,
+        usd: available.usd - held.usd,
+      };
+      return { id, accountId, held, diemBook, planBook, available: after };
     },
     // Take the write lock at BEGIN: a transaction that reads first cannot wait for another
     // process's lock when it later writes (SQLite answers SQLITE_BUSY at once), but BEGIN can.
@@ -103,23 +164,13 @@ export function reserve(db: Db, o: ReserveOptions): Reservation {
 }
 
 /** A key's own limit: what it spent this period plus this hold must fit. */
-function checkSpendLimit(tx: Tx, principal: Principal, held: BucketAmounts, now: Date): void {
+function checkSpendLimit(db: Db, principal: Principal, held: BucketAmounts, now: Date): void {
   if (principal.via.kind !== "key" || !principal.via.spendLimit) return;
   const { usdMicro, diemMicro, period } = principal.via.spendLimit;
-  const spent = tx
-    .select({
-      diem: sql<number>`coalesce(sum(coalesce(${reservations.chargedDiem}, ${reservations.heldDiem})), 0)`,
-      usd: sql<number>`coalesce(sum(coalesce(${reservations.chargedPlan}, ${reservations.heldPlan}) + coalesce(${reservations.chargedUsd}, ${reservations.heldUsd})), 0)`,
-    })
-    .from(reservations)
-    .where(
-      and(
-        eq(reservations.keyId, principal.via.keyId),
-        ne(reservations.status, "released"),
-        gte(reservations.createdAt, periodStart(now, period)),
-      ),
-    )
-    .get() ?? { diem: 0, usd: 0 };
+  const spent = statements(db).keySpend.get({
+    keyId: principal.via.keyId,
+    sinceMs: periodStart(now, period).getTime(),
+  }) ?? { diem: 0, usd: 0 };
   if (usdMicro !== null && spent.usd + held.plan + held.usd > usdMicro) {
     throw new SpendLimitError(
       `This key's limit of ${formatUsd(usdMicro)} a ${period} would be passed (spent ${formatUsd(spent.usd)}).`,
@@ -132,6 +183,25 @@ function checkSpendLimit(tx: Tx, principal: Principal, held: BucketAmounts, now:
   }
 }
 
+export interface SettleOptions {
+  /** The model that served (a fallback may have). */
+  model?: string;
+  now?: Date;
+  /**
+   * Writes to commit together with the settlement, in its transaction (the
+   * request's usage counters): one commit instead of two. Runs even when the
+   * hold was already settled.
+   */
+  alongside?: () => void;
+}
+
+export interface SettleResult {
+  /** What was charged, per bucket (nothing when the hold was already settled). */
+  charged: BucketAmounts;
+  /** What the account can spend right after, per bucket. */
+  available: BucketAmounts;
+}
+
 /**
  * Charges the actual cost of a finished request (never more than was held),
  * in spend order, and returns the rest of the hold to where it came from.
@@ -141,21 +211,31 @@ export function settle(
   db: Db,
   reservation: Reservation,
   actualCostMicro: number,
-  /** The model that served (a fallback may have), and the time. */
-  at: { model?: string; now?: Date } = {},
-): BucketAmounts {
+  at: SettleOptions = {},
+): SettleResult {
   const now = at.now ?? new Date();
   return db.transaction(
-    (tx) => {
-      const row = tx
-        .select({ status: reservations.status })
-        .from(reservations)
-        .where(eq(reservations.id, reservation.id))
-        .get();
-      const none = { diem: 0, plan: 0, usd: 0 };
-      if (row?.status !== "held") return none;
+    () => {
+      at.alongside?.();
+      const available = () => availableCredit(db, reservation.accountId, now);
       const heldTotal = reservation.held.diem + reservation.held.plan + reservation.held.usd;
-      const charged = splitSpend(Math.min(Math.max(0, actualCostMicro), heldTotal), reservation.held) ?? none;
+      const charged = splitSpend(Math.min(Math.max(0, actualCostMicro), heldTotal), reservation.held) ?? {
+        diem: 0,
+        plan: 0,
+        usd: 0,
+      };
+      const released = charged.diem + charged.plan + charged.usd === 0;
+      // Closing the hold first is the check: a hold already closed changes no row, and nothing is posted.
+      const closed = statements(db).closeReservation.run({
+        id: reservation.id,
+        status: released ? "released" : "settled",
+        chargedDiem: charged.diem,
+        chargedPlan: charged.plan,
+        chargedUsd: charged.usd,
+        settledAtMs: now.getTime(),
+        model: at.model ?? null,
+      });
+      if (closed.changes === 0) return { charged: { diem: 0, plan: 0, usd: 0 }, available: available() };
       const source = {
         diem: reservation.diemBook,
         plan: reservation.planBook,
@@ -166,20 +246,8 @@ export function settle(
         entries.push([books.revenue(bucket), charged[bucket]]);
         entries.push([source[bucket], reservation.held[bucket] - charged[bucket]]);
       }
-      post(tx, { kind: "settle", accountId: reservation.accountId, entries });
-      const released = charged.diem + charged.plan + charged.usd === 0;
-      tx.update(reservations)
-        .set({
-          status: released ? "released" : "settled",
-          chargedDiem: charged.diem,
-          chargedPlan: charged.plan,
-          chargedUsd: charged.usd,
-          settledAt: now,
-          ...(at.model ? { model: at.model } : {}),
-        })
-        .where(eq(reservations.id, reservation.id))
-        .run();
-      return charged;
+      post(db, { kind: "settle", accountId: reservation.accountId, entries });
+      return { charged, available: available() };
     },
     { behavior: "immediate" },
   );

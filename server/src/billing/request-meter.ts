@@ -2,11 +2,12 @@ import { costMicroUsd, DailyPromptLimitError, MICRO_USD, tiers } from "@masque/s
 import { and, eq, sql } from "drizzle-orm";
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/open-database.ts";
+import { preparedFor } from "../db/prepared-for.ts";
 import { usageCounters } from "../db/schema.ts";
 import type { CatalogModel } from "../routing/model-catalog.ts";
-import type { TokenUsage } from "../usage/record-usage.ts";
+import { recordUsage, type TokenUsage } from "../usage/record-usage.ts";
 import type { DiemCreditSource } from "./diem-credit.ts";
-import { availableCredit, type Reservation, release, reserve, settle } from "./meter.ts";
+import { availableCredit, type HeldReservation, release, reserve, settle } from "./meter.ts";
 import { nextUtcMidnight, utcDay } from "./periods.ts";
 
 /** Completion budget assumed when a client sets no max_tokens (the hold, not a cap on the answer). */
@@ -14,7 +15,10 @@ export const DEFAULT_COMPLETION_BUDGET = 4096;
 
 /** One request's metering: a hold before the provider is called, a charge when it ends. */
 export interface RequestMeter {
-  /** Charges a finished request for what it used and returns the cost in micro-USD. */
+  /**
+   * Counts a finished request's usage and charges it for what it used, in one
+   * transaction; returns the cost in micro-USD.
+   */
   finish(model: CatalogModel, usage: TokenUsage): number;
   /** Returns the whole hold: nothing was delivered. */
   abandon(): void;
@@ -51,7 +55,7 @@ export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
   const maxCost = Math.max(
     ...o.candidates.map((m) => costMicroUsd(o.promptEstimate, completionBudget, m.pricing)),
   );
-  let reservation: Reservation | undefined;
+  let reservation: HeldReservation | undefined;
   if (maxCost > 0) {
     const credit = await o.diemCredit.creditFor(principal.accountId, now);
     reservation = reserve(db, {
@@ -63,24 +67,31 @@ export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
     });
   }
   let settled = false;
+  // Balances as the hold, then the settlement, left them (read in their transactions): no query
+  // of its own. Free requests hold nothing, so theirs are read when asked for.
+  let latest = reservation?.available;
   const balances = () => {
-    const credit = availableCredit(db, principal.accountId, new Date());
+    const credit = latest ?? availableCredit(db, principal.accountId, new Date());
     return { usd: credit.usd + credit.plan, diem: credit.diem };
   };
   return {
     finish(model, usage) {
       const cost = costMicroUsd(usage.promptTokens, usage.completionTokens, model.pricing);
+      const count = () => recordUsage(db, principal, model.id, usage);
       if (reservation && !settled) {
         settled = true;
-        const charged = settle(db, reservation, cost, { model: model.id });
-        return charged.diem + charged.plan + charged.usd;
+        const result = settle(db, reservation, cost, { model: model.id, alongside: count });
+        latest = result.available;
+        return result.charged.diem + result.charged.plan + result.charged.usd;
       }
+      count();
       return 0;
     },
     abandon() {
       if (reservation && !settled) {
         settled = true;
         release(db, reservation);
+        latest = undefined;
       }
     },
     balances,
@@ -96,21 +107,24 @@ export function toUsd(micro: number): string {
   return (micro / MICRO_USD).toFixed(6);
 }
 
+const statements = preparedFor((db) =>
+  db
+    .select({ n: sql<number>`coalesce(sum(${usageCounters.requests}), 0)` })
+    .from(usageCounters)
+    .where(
+      and(
+        eq(usageCounters.accountId, sql.placeholder("accountId")),
+        eq(usageCounters.source, "app"),
+        eq(usageCounters.day, sql.placeholder("day")),
+      ),
+    )
+    .prepare(),
+);
+
 /** The web app's daily prompt allowance (Free); API keys are limited by credit and rate instead. */
 function checkDailyPrompts(db: Db, principal: Principal, now: Date): void {
   const limit = tiers[principal.tier].dailyAppPrompts;
   if (principal.via.kind !== "session" || limit === null) return;
-  const used =
-    db
-      .select({ n: sql<number>`coalesce(sum(${usageCounters.requests}), 0)` })
-      .from(usageCounters)
-      .where(
-        and(
-          eq(usageCounters.accountId, principal.accountId),
-          eq(usageCounters.source, "app"),
-          eq(usageCounters.day, utcDay(now)),
-        ),
-      )
-      .get()?.n ?? 0;
+  const used = statements(db).get({ accountId: principal.accountId, day: utcDay(now) })?.n ?? 0;
   if (used >= limit) throw new DailyPromptLimitError(limit, nextUtcMidnight(now));
 }

@@ -17,7 +17,7 @@ import type { CatalogModel, ModelCatalog } from "../routing/model-catalog.ts";
 import type { AdapterCallOptions, ChatCompletionObject } from "../routing/provider-adapter.ts";
 import { sseEvent } from "../routing/sse.ts";
 import { countCompletionTokens, countPromptTokens, estimatePromptTokens } from "../usage/count-tokens.ts";
-import { recordUsage, type TokenUsage } from "../usage/record-usage.ts";
+import type { TokenUsage } from "../usage/record-usage.ts";
 import { chooseCandidates, serveWithFallback } from "./serve-with-fallback.ts";
 import type { SignatureStore } from "./signature-store.ts";
 
@@ -149,7 +149,7 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const settle = (usage: TokenUsage): number => {
     stopListening();
     deps.rateLimiter.charge(bucket, usage.promptTokens + usage.completionTokens);
-    recordUsage(deps.db, principal, model.id, usage);
+    // Counts the usage and charges it, in one transaction.
     const costMicro = meter.finish(model, usage);
     deps.logger.info(
       {

@@ -1,0 +1,76 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Principal } from "../auth/principal.ts";
+import { openDatabase } from "../db/open-database.ts";
+import { accounts, usageCounters } from "../db/schema.ts";
+import type { CatalogModel } from "../routing/model-catalog.ts";
+import { noDiemCredit } from "./diem-credit.ts";
+import { grantUsd } from "./grant-credit.ts";
+import { availableCredit } from "./meter.ts";
+import { openMeter } from "./request-meter.ts";
+
+function setup() {
+  const db = openDatabase(fs.mkdtempSync(path.join(os.tmpdir(), "masque-request-meter-")));
+  const accountId = `acct_${Math.random().toString(36).slice(2)}`;
+  db.insert(accounts).values({ id: accountId, tier: "pro" }).run();
+  grantUsd(db, accountId, 50_000_000);
+  const principal: Principal = {
+    accountId,
+    tier: "pro",
+    via: { kind: "key", keyId: "key_1", keyType: "inference", modelPrivacy: "all" },
+  };
+  return { db, accountId, principal };
+}
+
+const model = (inputPerMTok: number, outputPerMTok: number) =>
+  ({ id: `m-${inputPerMTok}`, pricing: { inputPerMTok, outputPerMTok } }) as CatalogModel;
+
+describe("a request's meter", () => {
+  it("charges and counts a finished request, and reports the balances the store holds", async () => {
+    const { db, accountId, principal } = setup();
+    const priced = model(2.5, 10);
+    const meter = await openMeter({
+      db,
+      principal,
+      promptEstimate: 100,
+      maxTokens: 1000,
+      candidates: [priced],
+      diemCredit: noDiemCredit,
+    });
+    const held = availableCredit(db, accountId, new Date());
+    expect(meter.balances()).toEqual({ usd: held.usd + held.plan, diem: held.diem });
+
+    const cost = meter.finish(priced, { promptTokens: 100, completionTokens: 20 });
+    expect(cost).toBe(450);
+    const after = availableCredit(db, accountId, new Date());
+    expect(after).toEqual({ diem: 0, plan: 10_000_000 - 450, usd: 50_000_000 });
+    expect(meter.balances()).toEqual({ usd: after.usd + after.plan, diem: 0 });
+    expect(meter.balanceHeaders()).toEqual({
+      "x-masque-balance-usd": "59.999550",
+      "x-masque-balance-diem": "0.000000",
+    });
+    expect(db.select().from(usageCounters).all()).toMatchObject([
+      { accountId, source: "key_1", model: priced.id, requests: 1, promptTokens: 100, completionTokens: 20 },
+    ]);
+  });
+
+  it("counts a free model's request without holding anything", async () => {
+    const { db, accountId, principal } = setup();
+    const free = model(0, 0);
+    const meter = await openMeter({
+      db,
+      principal,
+      promptEstimate: 10,
+      maxTokens: undefined,
+      candidates: [free],
+      diemCredit: noDiemCredit,
+    });
+    expect(meter.finish(free, { promptTokens: 10, completionTokens: 5 })).toBe(0);
+    expect(meter.balances()).toEqual({ usd: 50_000_000, diem: 0 });
+    expect(db.select().from(usageCounters).all()).toMatchObject([
+      { accountId, requests: 1, promptTokens: 10, completionTokens: 5 },
+    ]);
+  });
+});
