@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/open-database.ts";
 import { preparedFor } from "../db/prepared-for.ts";
 import { ledgerBalances, ledgerEntries, ledgerTransactions } from "../db/schema.ts";
+import { sortableId } from "./sortable-id.ts";
 
 /** A database handle: the db itself, or one inside a transaction. */
 export type Tx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -93,7 +93,7 @@ export function post(db: Db, posting: Posting): boolean {
   }
   const s = statements(db);
   if (posting.idempotencyKey && s.transactionByKey.get({ key: posting.idempotencyKey })) return false;
-  const id = `txn_${randomBytes(12).toString("base64url")}`;
+  const id = sortableId("txn");
   s.insertTransaction.run({
     id,
     kind: posting.kind,

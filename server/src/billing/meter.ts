@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   type BucketAmounts,
   formatUsd,
@@ -15,6 +14,7 @@ import { reservations } from "../db/schema.ts";
 import { grantDiemCredit, grantPlanCredit } from "./credit-grants.ts";
 import { balancesOf, books, post } from "./ledger.ts";
 import { periodStart, utcDay, utcMonth } from "./periods.ts";
+import { sortableId } from "./sortable-id.ts";
 
 const statements = preparedFor((db) => {
   const p = sql.placeholder;
@@ -125,7 +125,7 @@ export function reserve(db: Db, o: ReserveOptions): HeldReservation {
         );
       }
       checkSpendLimit(db, o.principal, held, now);
-      const id = `res_${randomBytes(12).toString("base64url")}`;
+      const id = sortableId("res");
       const diemBook = books.diem(accountId, utcDay(now));
       const planBook = books.plan(accountId, utcMonth(now));
       post(db, {
