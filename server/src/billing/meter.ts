@@ -11,6 +11,7 @@ import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/open-database.ts";
 import { preparedFor } from "../db/prepared-for.ts";
 import { reservations } from "../db/schema.ts";
+import { writeTransaction } from "../db/write-transaction.ts";
 import { grantDiemCredit, grantPlanCredit } from "./credit-grants.ts";
 import { balancesOf, books, post } from "./ledger.ts";
 import { periodStart, utcDay, utcMonth } from "./periods.ts";
@@ -111,56 +112,51 @@ export interface ReserveOptions {
 export function reserve(db: Db, o: ReserveOptions): HeldReservation {
   const now = o.now ?? new Date();
   const { accountId } = o.principal;
-  return db.transaction(
-    () => {
-      grantPlanCredit(db, accountId, o.principal.tier, utcMonth(now));
-      grantDiemCredit(db, accountId, utcDay(now), o.diemCreditMicro);
-      const available = availableCredit(db, accountId, now);
-      const held = splitSpend(o.maxCostMicro, available);
-      if (!held) {
-        throw new InsufficientBalanceError(
-          `This request may cost up to ${formatUsd(o.maxCostMicro)}, and you have ${formatUsd(available.diem)} of DIEM credit today, ` +
-            `${formatUsd(available.plan)} of plan credit and ${formatUsd(available.usd)} of balance. ` +
-            "Lower max_tokens, stake DIEM, upgrade your plan or add credit.",
-        );
-      }
-      checkSpendLimit(db, o.principal, held, now);
-      const id = sortableId("res");
-      const diemBook = books.diem(accountId, utcDay(now));
-      const planBook = books.plan(accountId, utcMonth(now));
-      post(db, {
-        kind: "reserve",
-        accountId,
-        entries: [
-          [diemBook, -held.diem],
-          [planBook, -held.plan],
-          [books.usd(accountId), -held.usd],
-          [books.hold(id), held.diem + held.plan + held.usd],
-        ],
-      });
-      statements(db).insertReservation.run({
-        id,
-        accountId,
-        keyId: o.principal.via.kind === "key" ? o.principal.via.keyId : null,
-        model: o.model,
-        heldDiem: held.diem,
-        heldPlan: held.plan,
-        heldUsd: held.usd,
-        diemBook,
-        planBook,
-        createdAt: now,
-      });
-      const after = {
-        diem: available.diem - held.diem,
-        plan: available.plan - held.plan,
-        usd: available.usd - held.usd,
-      };
-      return { id, accountId, held, diemBook, planBook, available: after };
-    },
-    // Take the write lock at BEGIN: a transaction that reads first cannot wait for another
-    // process's lock when it later writes (SQLite answers SQLITE_BUSY at once), but BEGIN can.
-    { behavior: "immediate" },
-  );
+  return writeTransaction(db, () => {
+    grantPlanCredit(db, accountId, o.principal.tier, utcMonth(now));
+    grantDiemCredit(db, accountId, utcDay(now), o.diemCreditMicro);
+    const available = availableCredit(db, accountId, now);
+    const held = splitSpend(o.maxCostMicro, available);
+    if (!held) {
+      throw new InsufficientBalanceError(
+        `This request may cost up to ${formatUsd(o.maxCostMicro)}, and you have ${formatUsd(available.diem)} of DIEM credit today, ` +
+          `${formatUsd(available.plan)} of plan credit and ${formatUsd(available.usd)} of balance. ` +
+          "Lower max_tokens, stake DIEM, upgrade your plan or add credit.",
+      );
+    }
+    checkSpendLimit(db, o.principal, held, now);
+    const id = sortableId("res");
+    const diemBook = books.diem(accountId, utcDay(now));
+    const planBook = books.plan(accountId, utcMonth(now));
+    post(db, {
+      kind: "reserve",
+      accountId,
+      entries: [
+        [diemBook, -held.diem],
+        [planBook, -held.plan],
+        [books.usd(accountId), -held.usd],
+        [books.hold(id), held.diem + held.plan + held.usd],
+      ],
+    });
+    statements(db).insertReservation.run({
+      id,
+      accountId,
+      keyId: o.principal.via.kind === "key" ? o.principal.via.keyId : null,
+      model: o.model,
+      heldDiem: held.diem,
+      heldPlan: held.plan,
+      heldUsd: held.usd,
+      diemBook,
+      planBook,
+      createdAt: now,
+    });
+    const after = {
+      diem: available.diem - held.diem,
+      plan: available.plan - held.plan,
+      usd: available.usd - held.usd,
+    };
+    return { id, accountId, held, diemBook, planBook, available: after };
+  });
 }
 
 /** A key's own limit: what it spent this period plus this hold must fit. */
@@ -214,43 +210,40 @@ export function settle(
   at: SettleOptions = {},
 ): SettleResult {
   const now = at.now ?? new Date();
-  return db.transaction(
-    () => {
-      at.alongside?.();
-      const available = () => availableCredit(db, reservation.accountId, now);
-      const heldTotal = reservation.held.diem + reservation.held.plan + reservation.held.usd;
-      const charged = splitSpend(Math.min(Math.max(0, actualCostMicro), heldTotal), reservation.held) ?? {
-        diem: 0,
-        plan: 0,
-        usd: 0,
-      };
-      const released = charged.diem + charged.plan + charged.usd === 0;
-      // Closing the hold first is the check: a hold already closed changes no row, and nothing is posted.
-      const closed = statements(db).closeReservation.run({
-        id: reservation.id,
-        status: released ? "released" : "settled",
-        chargedDiem: charged.diem,
-        chargedPlan: charged.plan,
-        chargedUsd: charged.usd,
-        settledAtMs: now.getTime(),
-        model: at.model ?? null,
-      });
-      if (closed.changes === 0) return { charged: { diem: 0, plan: 0, usd: 0 }, available: available() };
-      const source = {
-        diem: reservation.diemBook,
-        plan: reservation.planBook,
-        usd: books.usd(reservation.accountId),
-      };
-      const entries: Array<[string, number]> = [[books.hold(reservation.id), -heldTotal]];
-      for (const bucket of spendOrder) {
-        entries.push([books.revenue(bucket), charged[bucket]]);
-        entries.push([source[bucket], reservation.held[bucket] - charged[bucket]]);
-      }
-      post(db, { kind: "settle", accountId: reservation.accountId, entries });
-      return { charged, available: available() };
-    },
-    { behavior: "immediate" },
-  );
+  return writeTransaction(db, () => {
+    at.alongside?.();
+    const available = () => availableCredit(db, reservation.accountId, now);
+    const heldTotal = reservation.held.diem + reservation.held.plan + reservation.held.usd;
+    const charged = splitSpend(Math.min(Math.max(0, actualCostMicro), heldTotal), reservation.held) ?? {
+      diem: 0,
+      plan: 0,
+      usd: 0,
+    };
+    const released = charged.diem + charged.plan + charged.usd === 0;
+    // Closing the hold first is the check: a hold already closed changes no row, and nothing is posted.
+    const closed = statements(db).closeReservation.run({
+      id: reservation.id,
+      status: released ? "released" : "settled",
+      chargedDiem: charged.diem,
+      chargedPlan: charged.plan,
+      chargedUsd: charged.usd,
+      settledAtMs: now.getTime(),
+      model: at.model ?? null,
+    });
+    if (closed.changes === 0) return { charged: { diem: 0, plan: 0, usd: 0 }, available: available() };
+    const source = {
+      diem: reservation.diemBook,
+      plan: reservation.planBook,
+      usd: books.usd(reservation.accountId),
+    };
+    const entries: Array<[string, number]> = [[books.hold(reservation.id), -heldTotal]];
+    for (const bucket of spendOrder) {
+      entries.push([books.revenue(bucket), charged[bucket]]);
+      entries.push([source[bucket], reservation.held[bucket] - charged[bucket]]);
+    }
+    post(db, { kind: "settle", accountId: reservation.accountId, entries });
+    return { charged, available: available() };
+  });
 }
 
 /** Returns a whole hold: the request failed before anything was delivered. */
