@@ -78,7 +78,8 @@ describe(`${STREAMS} open streams against a provider sending one token a second`
         {
           signal: abort.signal,
           onDelta: () => {
-            if (received[i]++ === 0 && ++firsts === STREAMS) allStarted();
+            received[i] = (received[i] ?? 0) + 1;
+            if (received[i] === 1 && ++firsts === STREAMS) allStarted();
           },
         },
       ).catch((err: Error) => (abort.signal.aborted ? undefined : Promise.reject(err))),
