@@ -9,18 +9,9 @@ export default defineConfig({
         // Each file starts its own processes; two at a time suit a 2-core machine.
         test: {
           name: "e2e",
-          include: ["src/*.test.ts"],
+          // With the hardening tests of issue #9 (faults, shutdown, contention, security checks).
+          include: ["src/*.test.ts", "src/hardening/*.test.ts"],
           exclude: ["src/browser/**"],
-          maxWorkers: 2,
-          ...timeouts,
-          sequence: { groupOrder: 0 },
-        },
-      },
-      {
-        // Faults, shutdown, contention and hostile input (issue #9): a real gateway per file.
-        test: {
-          name: "hardening",
-          include: ["src/hardening/*.test.ts"],
           maxWorkers: 2,
           ...timeouts,
           sequence: { groupOrder: 0 },
