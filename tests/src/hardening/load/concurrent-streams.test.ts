@@ -135,8 +135,8 @@ describe(`${CLIENTS} concurrent streaming clients`, () => {
       );
       expect(tally.failures.slice(0, 20)).toEqual([]);
       expect(tally.ok).toBeGreaterThan(CLIENTS * SECONDS * 0.5);
-      // Resident memory back to its baseline (V8 and malloc keep some pages: 64 MB of slack)…
-      expect(after.rss).toBeLessThan(before.rss + 64 * MB);
+      // Resident memory back to its baseline; malloc keeps some pages it grew (80 MB or 35% of slack)…
+      expect(after.rss).toBeLessThan(before.rss + Math.max(80 * MB, before.rss * 0.35));
       // …and the live heap too: tens of thousands of streams leave at most a few MB behind.
       expect(after.heapUsed).toBeLessThan(before.heapUsed + 16 * MB);
 
