@@ -11,11 +11,6 @@ export interface LedgerLoadOptions {
   /** Concurrent callers on this connection, each: reserve, yield, settle, again. */
   callers: number;
   durationMs: number;
-  /**
-   * What-if: keep each SQL statement compiled after its first use on this
-   * connection, instead of compiling it on every call as the server does now.
-   */
-  cacheStatements?: boolean;
 }
 
 export interface LedgerLoadResult {
@@ -45,21 +40,9 @@ export async function runLedgerLoad(o: LedgerLoadOptions): Promise<LedgerLoadRes
   const db = openDatabase(o.dataDir);
   let prepared = 0;
   const prepare = db.$client.prepare.bind(db.$client);
-  const cache = new Map<string, ReturnType<typeof prepare>>();
   db.$client.prepare = ((source: string) => {
-    if (!o.cacheStatements) {
-      prepared++;
-      return prepare(source);
-    }
-    let statement = cache.get(source);
-    if (!statement) {
-      prepared++;
-      statement = prepare(source);
-      cache.set(source, statement);
-    } else if (statement.reader) {
-      statement.raw(false);
-    }
-    return statement;
+    prepared++;
+    return prepare(source);
   }) as typeof db.$client.prepare;
   const principals = o.keys.map((key) => principalOf(db, key));
   let pairs = 0;
