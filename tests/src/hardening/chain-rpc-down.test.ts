@@ -10,8 +10,8 @@ import { ScriptedUpstream } from "./support/scripted-upstream.ts";
 // answers as fast as ever (a wallet's DIEM credit read included), the followers
 // back off, and once the RPC is back they catch up to the head.
 
-/** Chat must not wait on the chain: a generous bound for a loaded 2-core machine, far below RPC timeouts. */
-const CHAT_BUDGET_MS = 1_500;
+/** Chat must not wait on the chain: a generous bound for a loaded 2-core machine, far below RPC timeouts (10 s+). */
+const CHAT_BUDGET_MS = 2_500;
 let upstream: ScriptedUpstream;
 let rpc: FakeChainRpc;
 let gateway: HardeningGateway;

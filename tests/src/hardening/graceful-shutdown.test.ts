@@ -13,7 +13,7 @@ import { ScriptedUpstream, tokens } from "./support/scripted-upstream.ts";
 // holds no open reservation, across a restart too.
 
 const PRICE = 1000; // $0.001 a token
-const GRACE_MS = 3_000;
+const GRACE_MS = 5_000;
 const messages = [{ role: "user", content: "Count slowly, please." }];
 let upstream: ScriptedUpstream;
 

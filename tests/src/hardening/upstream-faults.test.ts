@@ -23,22 +23,26 @@ beforeAll(async () => {
     pricePerMTok: PRICE,
     ...extra,
   });
-  gateway = await startHardeningGateway(upstream.baseUrl, [
-    paid("echo", "echo"),
-    paid("local-echo", "echo-local", { privacy: "local" }),
-    ...[500, 502, 503, 504, 429].map((s) => paid(`status-${s}`, `status-${s}`)),
-    paid("resetnow", "resetnow"),
-    paid("hang", "hang"),
-    paid("flaky", "flaky-503"),
-    paid("broken", "status-500-a", { fallbacks: ["echo"] }),
-    paid("local-broken", "status-500-local", { privacy: "local", fallbacks: ["local-echo"] }),
-    paid("reset-3", "reset-3"),
-    paid("malformed-3", "malformed-3"),
-    paid("errorevent-3", "errorevent-3"),
-    paid("stall-3", "stall-3"),
-    paid("malformed-0", "malformed-0"),
-    paid("stall-0", "stall-0"),
-  ]);
+  gateway = await startHardeningGateway(
+    upstream.baseUrl,
+    [
+      paid("echo", "echo"),
+      paid("local-echo", "echo-local", { privacy: "local" }),
+      ...[500, 502, 503, 504, 429].map((s) => paid(`status-${s}`, `status-${s}`)),
+      paid("resetnow", "resetnow"),
+      paid("hang", "hang"),
+      paid("flaky", "flaky-503"),
+      paid("broken", "status-500-a", { fallbacks: ["echo"] }),
+      paid("local-broken", "status-500-local", { privacy: "local", fallbacks: ["local-echo"] }),
+      paid("reset-3", "reset-3"),
+      paid("malformed-3", "malformed-3"),
+      paid("errorevent-3", "errorevent-3"),
+      paid("stall-3", "stall-3"),
+      paid("malformed-0", "malformed-0"),
+      paid("stall-0", "stall-0"),
+    ],
+    { env: { MASQUE_UPSTREAM_TIMEOUT_MS: "2000" } },
+  );
   key = gateway.adminKey;
 }, 60_000);
 

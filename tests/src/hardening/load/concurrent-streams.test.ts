@@ -134,7 +134,8 @@ describe(`${CLIENTS} concurrent streaming clients`, () => {
           `heap used ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB`,
       );
       expect(tally.failures.slice(0, 20)).toEqual([]);
-      expect(tally.ok).toBeGreaterThan(CLIENTS * SECONDS * 0.5);
+      // It did carry load: a stream every five seconds per client at least (about two a second here).
+      expect(tally.ok).toBeGreaterThan(CLIENTS * SECONDS * 0.2);
       // Resident memory back to its baseline; malloc keeps some pages it grew (80 MB or 35% of slack)…
       expect(after.rss).toBeLessThan(before.rss + Math.max(80 * MB, before.rss * 0.35));
       // …and the live heap too: tens of thousands of streams leave at most a few MB behind.

@@ -60,7 +60,7 @@ export async function startHardeningGateway(
   const gateway = await startMasque({
     ...options,
     dataDir,
-    env: { MASQUE_PROVIDERS: file, MASQUE_UPSTREAM_TIMEOUT_MS: "2000", ...options.env },
+    env: { MASQUE_PROVIDERS: file, MASQUE_UPSTREAM_TIMEOUT_MS: "10000", ...options.env },
   });
   const { stdout, stderr } = await runCli(
     ["keys", "create", "--tier", "max", "--admin", "--balance-usd", String(options.balanceUsd ?? 100)],
