@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import { effectiveTier } from "../billing/effective-tier.ts";
 import type { Db } from "../db/open-database.ts";
+import { preparedFor } from "../db/prepared-for.ts";
 import { accounts, sessions } from "../db/schema.ts";
 import { newId } from "./api-keys.ts";
 import type { Principal } from "./principal.ts";
@@ -50,14 +51,24 @@ export function createSession(
   return { token, expiresAt };
 }
 
-/** The principal behind a live session token, if any. */
-export function findSession(db: Db, token: string, now = new Date()): Principal | undefined {
-  const row = db
+const statements = preparedFor((db) => ({
+  liveSession: db
     .select({ accountId: sessions.accountId, tier: accounts.tier, paidUntil: accounts.paidUntil })
     .from(sessions)
     .innerJoin(accounts, eq(accounts.id, sessions.accountId))
-    .where(and(eq(sessions.tokenHash, sha256(token)), gt(sessions.expiresAt, now)))
-    .get();
+    // A where clause binds the driver's value: milliseconds.
+    .where(
+      and(
+        eq(sessions.tokenHash, sql.placeholder("tokenHash")),
+        gt(sessions.expiresAt, sql.placeholder("nowMs")),
+      ),
+    )
+    .prepare(),
+}));
+
+/** The principal behind a live session token, if any. */
+export function findSession(db: Db, token: string, now = new Date()): Principal | undefined {
+  const row = statements(db).liveSession.get({ tokenHash: sha256(token), nowMs: now.getTime() });
   return (
     row && {
       accountId: row.accountId,
