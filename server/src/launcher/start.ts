@@ -46,11 +46,12 @@ let anvil: AnvilInstance | undefined;
 function stop(code: number): void {
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
-  // A child still starting up may not have its signal handlers yet: make sure none outlives us.
+  // The gateway lets streams finish for its grace period; after that (and a little more), or for a child
+  // still starting up without its signal handlers, make sure none outlives us.
   setTimeout(() => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     process.exit(code);
-  }, 5_000).unref();
+  }, config.shutdownGraceMs + 5_000).unref();
   Promise.all([
     ...children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))),
     // anvil writes its state on the way out, so balances survive a restart.
