@@ -320,6 +320,18 @@ describe("errors in OpenAI's shape", () => {
     expect(temp.param).toBe("temperature");
   });
 
+  it("400 context_length_exceeded for a prompt far beyond the model's window, before any work on it", async () => {
+    const before = upstream.requests.length;
+    // About 200,000 characters against an 8,192-token window.
+    const err = await client.chat.completions
+      .create({ model: "standin-echo", messages: [{ role: "user", content: "word ".repeat(40_000) }] })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.code).toBe("context_length_exceeded");
+    expect(err.param).toBe("messages");
+    expect(upstream.requests.length).toBe(before);
+  });
+
   it("400 for a body that is not JSON", async () => {
     const res = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: "POST",

@@ -1,5 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { type ChatCompletionRequest, MasqueError, MICRO_USD, UpstreamError } from "@masque/shared";
+import {
+  type ChatCompletionRequest,
+  InvalidRequestError,
+  MasqueError,
+  MICRO_USD,
+  UpstreamError,
+} from "@masque/shared";
 import type { TeeAttestations } from "../attestation/tee-attestations.ts";
 import type { ResponseSignatureResult } from "../attestation/verify-response-signature.ts";
 import { type Principal, rateLimitBucket } from "../auth/principal.ts";
@@ -74,6 +80,7 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   const started = performance.now();
   const candidates = chooseCandidates(deps.catalog.resolve(request.model), request, principal, deps.catalog);
   const promptEstimate = estimatePromptTokens(request.messages);
+  refuseWhatCannotFit(promptEstimate, candidates[0], request.model);
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const { bucket, limit } = rateLimitBucket(principal);
   // Tokens per minute are charged with actual usage after; admission assumes a short answer.
@@ -199,6 +206,20 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     logger: deps.logger,
   });
   return { stream: true, body, headers };
+}
+
+/**
+ * Refuses a prompt that cannot fit the model's context before any work is spent on it: redacting a
+ * huge prompt for nothing would hold the process up for every other request. The estimate counts
+ * generously (3 characters a token), so only what is well beyond the window is refused here; the
+ * provider judges the rest.
+ */
+function refuseWhatCannotFit(promptEstimate: number, model: CatalogModel | undefined, name: string): void {
+  if (!model || promptEstimate <= model.contextLength * 1.5) return;
+  throw new InvalidRequestError(
+    `This prompt is about ${promptEstimate} tokens, far beyond ${name}'s context of ${model.contextLength} tokens.`,
+    { code: "context_length_exceeded", param: "messages" },
+  );
 }
 
 /**
