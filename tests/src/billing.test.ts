@@ -187,6 +187,19 @@ describe("metering", () => {
     });
     expect(res.status).toBe(201);
     const capped = ((await res.json()) as { key: string }).key;
+    // A limit that would round to nothing, or a key born expired, is refused naming the field.
+    for (const [body, param] of [
+      [{ spend_limit: { usd: 1e-9, period: "day" } }, "spend_limit.usd"],
+      [{ expires_at: "2001-01-01T00:00:00Z" }, "expires_at"],
+    ] as const) {
+      const odd = await fetch(`${gateway.url}/api/keys`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(odd.status).toBe(400);
+      expect(((await odd.json()) as { error: { param: string } }).error.param).toBe(param);
+    }
     const outcomes: string[] = [];
     for (let i = 0; i < 5; i++)
       outcomes.push(

@@ -62,12 +62,16 @@ export function plansRoute(cardPayments: boolean) {
 const createKeySchema = z.strictObject({
   label: z.string().trim().min(1).max(64).optional(),
   type: z.enum(["inference", "admin"]).default("inference"),
-  expires_at: z.iso.datetime().optional(),
+  expires_at: z.iso
+    .datetime()
+    .refine((at) => Date.parse(at) > Date.now(), "must be in the future")
+    .optional(),
   model_privacy: z.enum(["all", "private_only"]).default("all"),
   spend_limit: z
     .strictObject({
-      usd: z.number().positive().optional(),
-      diem: z.number().positive().optional(),
+      // At least one micro-unit (what the ledger counts in), and finite: no limit that rounds to nothing.
+      usd: z.number().min(0.000001).max(1e9).optional(),
+      diem: z.number().min(0.000001).max(1e9).optional(),
       period: z.enum(["day", "month"]),
     })
     .refine((l) => l.usd !== undefined || l.diem !== undefined, "name a usd or diem amount")
