@@ -5,6 +5,7 @@ import { formatUnits } from "viem";
 import { useReadContract } from "wagmi";
 import { accountQuery } from "../lib/account-queries.ts";
 import { AmountField, validAmount } from "../wallet/amount-field.tsx";
+import { AmountWrite } from "../wallet/amount-write.tsx";
 import { DIEM, formatToken, minBigint, SVVV } from "../wallet/amounts.ts";
 import { useContractWrite } from "../wallet/use-contract-write.ts";
 import { useSignedInWithWallet } from "../wallet/wallet-panel.tsx";
@@ -26,13 +27,8 @@ export function DiemPanel({ position }: { position: Position }) {
   const now = useNowSeconds();
   const signedIn = useSignedInWithWallet();
   const [mintText, setMintText] = useState("");
-  const [burnText, setBurnText] = useState("");
-  const [stakeText, setStakeText] = useState("");
-  const [unstakeText, setUnstakeText] = useState("");
   const mint = useContractWrite();
-  const burn = useContractWrite();
-  const stake = useContractWrite();
-  const unstake = useContractWrite();
+  const withdraw = useContractWrite();
   const account = useQuery({ ...accountQuery(), refetchInterval: 5_000 });
 
   const lock = validAmount(mintText, SVVV, position.sVvvUnlocked);
@@ -46,9 +42,6 @@ export function DiemPanel({ position }: { position: Position }) {
     query: { enabled: quoted !== undefined, refetchInterval: 10_000 },
   });
   const out = quoted !== undefined && quoted === lock ? amountOut.data : undefined;
-  const burnAmount = validAmount(burnText, DIEM, minBigint(position.diem, position.diemDebt));
-  const stakeAmount = validAmount(stakeText, DIEM, position.diem);
-  const unstakeAmount = validAmount(unstakeText, DIEM, position.diemStaked);
   const call = (functionName: string, args: readonly unknown[] = []) => ({
     address: chain.contracts.diem,
     abi: diem.abi,
@@ -111,34 +104,17 @@ export function DiemPanel({ position }: { position: Position }) {
           Burning DIEM you minted unlocks your sVVV in proportion. Minted so far:{" "}
           {formatToken(position.diemDebt, DIEM)}.
         </p>
-        <AmountField
-          label="DIEM to burn"
+        <AmountWrite
+          field="DIEM to burn"
           unit={DIEM}
-          value={burnText}
-          onChange={setBurnText}
           max={minBigint(position.diem, position.diemDebt)}
           maxLabel="Burnable"
+          action="Burn DIEM"
+          chainId={chain.chain_id}
+          steps={(amount) => [
+            { label: `Burn ${formatToken(amount, DIEM)}`, token: DIEM, call: call("burnDiem", [amount]) },
+          ]}
         />
-        <button
-          type="button"
-          className="ghost"
-          disabled={burnAmount === undefined || burn.busy}
-          onClick={() => {
-            if (burnAmount === undefined) return;
-            void burn
-              .run([
-                {
-                  label: `Burn ${formatToken(burnAmount, DIEM)}`,
-                  token: DIEM,
-                  call: call("burnDiem", [burnAmount]),
-                },
-              ])
-              .then((r) => r && setBurnText(""));
-          }}
-        >
-          Burn DIEM
-        </button>
-        <WriteStatus state={burn.state} chainId={chain.chain_id} />
       </section>
 
       <section className="stack" aria-labelledby="stake-diem">
@@ -162,62 +138,34 @@ export function DiemPanel({ position }: { position: Position }) {
             Sign in with this wallet for its staked DIEM to count for your account.
           </p>
         )}
-        <AmountField
-          label="DIEM to stake"
+        <AmountWrite
+          field="DIEM to stake"
           unit={DIEM}
-          value={stakeText}
-          onChange={setStakeText}
           max={position.diem}
+          action="Stake DIEM"
+          primary
+          chainId={chain.chain_id}
+          steps={(amount) => [
+            { label: `Stake ${formatToken(amount, DIEM)}`, token: DIEM, call: call("stake", [amount]) },
+          ]}
         />
-        <button
-          type="button"
-          className="primary"
-          disabled={stakeAmount === undefined || stake.busy}
-          onClick={() => {
-            if (stakeAmount === undefined) return;
-            void stake
-              .run([
-                {
-                  label: `Stake ${formatToken(stakeAmount, DIEM)}`,
-                  token: DIEM,
-                  call: call("stake", [stakeAmount]),
-                },
-              ])
-              .then((r) => r && setStakeText(""));
-          }}
-        >
-          Stake DIEM
-        </button>
-        <WriteStatus state={stake.state} chainId={chain.chain_id} />
         {position.diemStaked > 0n && (
           <>
-            <AmountField
-              label="DIEM to unstake"
+            <AmountWrite
+              field="DIEM to unstake"
               unit={DIEM}
-              value={unstakeText}
-              onChange={setUnstakeText}
               max={position.diemStaked}
               maxLabel="Staked"
+              action="Start the 1-day cooldown"
+              chainId={chain.chain_id}
+              steps={(amount) => [
+                {
+                  label: `Start unstaking ${formatToken(amount, DIEM)}`,
+                  token: DIEM,
+                  call: call("initiateUnstake", [amount]),
+                },
+              ]}
             />
-            <button
-              type="button"
-              className="ghost"
-              disabled={unstakeAmount === undefined || unstake.busy}
-              onClick={() => {
-                if (unstakeAmount === undefined) return;
-                void unstake
-                  .run([
-                    {
-                      label: `Start unstaking ${formatToken(unstakeAmount, DIEM)}`,
-                      token: DIEM,
-                      call: call("initiateUnstake", [unstakeAmount]),
-                    },
-                  ])
-                  .then((r) => r && setUnstakeText(""));
-              }}
-            >
-              Start the 1-day cooldown
-            </button>
           </>
         )}
         {pending.amount > 0n && (
@@ -229,16 +177,16 @@ export function DiemPanel({ position }: { position: Position }) {
             <button
               type="button"
               className="ghost small"
-              disabled={left > 0 || unstake.busy}
+              disabled={left > 0 || withdraw.busy}
               onClick={() =>
-                void unstake.run([{ label: "Withdraw unstaked DIEM", token: DIEM, call: call("unstake") }])
+                void withdraw.run([{ label: "Withdraw unstaked DIEM", token: DIEM, call: call("unstake") }])
               }
             >
               Withdraw
             </button>
           </div>
         )}
-        <WriteStatus state={unstake.state} chainId={chain.chain_id} />
+        <WriteStatus state={withdraw.state} chainId={chain.chain_id} />
       </section>
     </div>
   );

@@ -1,8 +1,6 @@
 import { staking, vvv } from "@masque/contracts-abi";
-import { useState } from "react";
-import { AmountField, validAmount } from "../wallet/amount-field.tsx";
+import { AmountWrite } from "../wallet/amount-write.tsx";
 import { formatToken, SVVV, VVV } from "../wallet/amounts.ts";
-import type { WriteStep } from "../wallet/contract-write.ts";
 import { useContractWrite } from "../wallet/use-contract-write.ts";
 import { useChainInfo } from "../wallet/wallet-provider.tsx";
 import { WriteStatus } from "../wallet/write-status.tsx";
@@ -13,14 +11,8 @@ import type { Position } from "./use-position.ts";
 export function StakingPanel({ position }: { position: Position }) {
   const chain = useChainInfo();
   const now = useNowSeconds();
-  const [stakeText, setStakeText] = useState("");
-  const [unstakeText, setUnstakeText] = useState("");
-  const stake = useContractWrite();
-  const unstake = useContractWrite();
   const finalize = useContractWrite();
   const claim = useContractWrite();
-  const stakeAmount = validAmount(stakeText, VVV, position.vvv);
-  const unstakeAmount = validAmount(unstakeText, SVVV, position.sVvvUnlocked);
   const pending = position.vvvUnstake;
   const left = pending.unlockTime - now;
   const call = (functionName: string, args: readonly unknown[] = []) => ({
@@ -37,74 +29,50 @@ export function StakingPanel({ position }: { position: Position }) {
         <p className="muted small-text">
           Staked VVV (sVVV) earns the VVV emission, shared by all stakers. Unstaking takes 7 days.
         </p>
-        <AmountField
-          label="VVV to stake"
+        <AmountWrite
+          field="VVV to stake"
           unit={VVV}
-          value={stakeText}
-          onChange={setStakeText}
           max={position.vvv}
+          action="Stake"
+          primary
+          chainId={chain.chain_id}
+          steps={(amount) => [
+            ...(position.vvvAllowance < amount
+              ? [
+                  {
+                    label: `Approve ${formatToken(amount, VVV)}`,
+                    token: VVV,
+                    call: {
+                      address: chain.contracts.vvv,
+                      abi: vvv.abi,
+                      functionName: "approve",
+                      args: [chain.contracts.staking, amount],
+                    },
+                  },
+                ]
+              : []),
+            { label: `Stake ${formatToken(amount, VVV)}`, token: VVV, call: call("stake", [amount]) },
+          ]}
         />
-        <button
-          type="button"
-          className="primary"
-          disabled={stakeAmount === undefined || stake.busy}
-          onClick={() => {
-            if (stakeAmount === undefined) return;
-            const steps: WriteStep[] = [];
-            if (position.vvvAllowance < stakeAmount)
-              steps.push({
-                label: `Approve ${formatToken(stakeAmount, VVV)}`,
-                token: VVV,
-                call: {
-                  address: chain.contracts.vvv,
-                  abi: vvv.abi,
-                  functionName: "approve",
-                  args: [chain.contracts.staking, stakeAmount],
-                },
-              });
-            steps.push({
-              label: `Stake ${formatToken(stakeAmount, VVV)}`,
-              token: VVV,
-              call: call("stake", [stakeAmount]),
-            });
-            void stake.run(steps).then((r) => r && setStakeText(""));
-          }}
-        >
-          Stake
-        </button>
-        <WriteStatus state={stake.state} chainId={chain.chain_id} />
       </section>
 
       <section className="stack" aria-labelledby="unstake-vvv">
         <h3 id="unstake-vvv">Unstake</h3>
-        <AmountField
-          label="sVVV to unstake"
+        <AmountWrite
+          field="sVVV to unstake"
           unit={SVVV}
-          value={unstakeText}
-          onChange={setUnstakeText}
           max={position.sVvvUnlocked}
           maxLabel="Unlocked"
+          action="Start the 7-day cooldown"
+          chainId={chain.chain_id}
+          steps={(amount) => [
+            {
+              label: `Start unstaking ${formatToken(amount, SVVV)}`,
+              token: SVVV,
+              call: call("initiateUnstake", [amount]),
+            },
+          ]}
         />
-        <button
-          type="button"
-          className="ghost"
-          disabled={unstakeAmount === undefined || unstake.busy}
-          onClick={() => {
-            if (unstakeAmount === undefined) return;
-            void unstake
-              .run([
-                {
-                  label: `Start unstaking ${formatToken(unstakeAmount, SVVV)}`,
-                  token: SVVV,
-                  call: call("initiateUnstake", [unstakeAmount]),
-                },
-              ])
-              .then((r) => r && setUnstakeText(""));
-          }}
-        >
-          Start the 7-day cooldown
-        </button>
-        <WriteStatus state={unstake.state} chainId={chain.chain_id} />
         {pending.amount > 0n && (
           <div className="stack" data-testid="vvv-cooldown">
             <p role="timer" aria-live="off">
