@@ -1,12 +1,12 @@
 import type { Deployments } from "@masque/contracts-abi/deploy";
 import { MethodNotAllowedError, PayloadTooLargeError } from "@masque/shared";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { PublicClient } from "viem";
 import { authenticate } from "./auth/authenticate.ts";
 import type { ChatDeps } from "./chat/chat-completion.ts";
 import { SignatureStore } from "./chat/signature-store.ts";
+import { limitBodySize } from "./http/body-limit.ts";
 import { closeUnreadBodies } from "./http/close-unread-bodies.ts";
 import { corsForAppOrigin } from "./http/cors.ts";
 import { notFoundResponse, toErrorResponse } from "./http/error-handler.ts";
@@ -81,8 +81,8 @@ export function createApp(appOptions: AppOptions) {
   app.use(securityHeaders({ https: publicUrl.startsWith("https:") }));
   app.use(corsForAppOrigin(publicUrl));
   app.use(
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
+    limitBodySize({
+      maxBytes: options.maxBodyBytes,
       onError: () => {
         throw new PayloadTooLargeError(options.maxBodyBytes);
       },
