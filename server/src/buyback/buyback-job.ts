@@ -89,10 +89,12 @@ async function runOnce(o: BuybackJobOptions): Promise<BuybackRun> {
   // 2. Card revenue's budget goes on-chain as receipts of its own.
   if (o.treasury) {
     const treasury = outboxFor(o.treasury);
-    let cardsSettled = true;
-    for (const row of treasury.open())
-      cardsSettled &&= (await treasury.waitFor(row.id, o.waitMs)) !== "pending";
-    if (cardsSettled) {
+    // A deposit still pending from an earlier run must land (or fail) before the next is planned.
+    let depositPending = false;
+    for (const row of treasury.open()) {
+      if ((await treasury.waitFor(row.id, o.waitMs)) === "pending") depositPending = true;
+    }
+    if (!depositPending) {
       const deposit = await depositCardBudget({
         db,
         client,
