@@ -69,4 +69,16 @@ describe("graceful shutdown", () => {
     expect(shutdown.cut.signal.reason).toMatchObject({ code: "server_shutting_down", status: 503 });
     expect(Date.now() - started).toBeLessThan(3_000);
   });
+
+  it("a second signal cuts at once, without waiting out the grace period", async () => {
+    const { shutdown, server, url } = await start(60_000);
+    const slow = fetch(`${url}/slow`).then((r) => r.text());
+    await new Promise((r) => setTimeout(r, 150));
+    void shutdown.begin(server);
+    expect(shutdown.cut.signal.aborted).toBe(false);
+    const closed = shutdown.begin(server);
+    expect(shutdown.cut.signal.aborted).toBe(true);
+    expect(await slow).toMatch(/cut$/);
+    await closed;
+  });
 });
