@@ -1,6 +1,7 @@
 import { niceTicks } from "./chart-data.ts";
 import "./charts.css";
 import { useWidth } from "./use-width.ts";
+import { ValueGrid } from "./value-grid.tsx";
 
 const H = 220;
 const PAD = { left: 56, right: 8, top: 10, bottom: 28 };
@@ -38,14 +39,7 @@ export function LineChart({
   return (
     <figure className="chart" ref={ref}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} className="grid" />
-            <text x={PAD.left - 6} y={y(t) + 4} textAnchor="end" className="axis">
-              {formatValue(t)}
-            </text>
-          </g>
-        ))}
+        <ValueGrid ticks={ticks} y={y} left={PAD.left} right={W - PAD.right} formatValue={formatValue} />
         <path d={path} className="line" />
         {points.map((p, i) => (
           <g key={p.x}>

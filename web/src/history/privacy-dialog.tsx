@@ -79,24 +79,8 @@ export function PrivacyDialog({ onClose }: { onClose: () => void }) {
                 });
               }}
             >
-              <label>
-                Current passphrase
-                <input
-                  type="password"
-                  autoComplete="current-password"
-                  value={oldPass}
-                  onChange={(e) => setOldPass(e.target.value)}
-                />
-              </label>
-              <label>
-                New passphrase
-                <input
-                  type="password"
-                  autoComplete="new-password"
-                  value={pass}
-                  onChange={(e) => setPass(e.target.value)}
-                />
-              </label>
+              <PassphraseField label="Current passphrase" current value={oldPass} onChange={setOldPass} />
+              <PassphraseField label="New passphrase" value={pass} onChange={setPass} />
               <div className="row">
                 <button type="submit" className="ghost small" disabled={busy || !oldPass || !pass}>
                   Change passphrase
@@ -134,24 +118,8 @@ export function PrivacyDialog({ onClose }: { onClose: () => void }) {
               read the history. Records written before may leave traces on disk until the browser compacts its
               storage.
             </p>
-            <label>
-              New passphrase
-              <input
-                type="password"
-                autoComplete="new-password"
-                value={pass}
-                onChange={(e) => setPass(e.target.value)}
-              />
-            </label>
-            <label>
-              Repeat passphrase
-              <input
-                type="password"
-                autoComplete="new-password"
-                value={pass2}
-                onChange={(e) => setPass2(e.target.value)}
-              />
-            </label>
+            <PassphraseField label="New passphrase" value={pass} onChange={setPass} />
+            <PassphraseField label="Repeat passphrase" value={pass2} onChange={setPass2} />
             {mismatch && <p className="error">The passphrases differ.</p>}
             <button type="submit" className="primary small" disabled={busy || !pass || pass !== pass2}>
               {busy ? "Encrypting…" : "Encrypt history"}
@@ -212,5 +180,30 @@ export function PrivacyDialog({ onClose }: { onClose: () => void }) {
         </p>
       )}
     </Modal>
+  );
+}
+
+/** A passphrase input with its label; `current` asks the browser for the saved one rather than a new one. */
+function PassphraseField({
+  label,
+  current = false,
+  value,
+  onChange,
+}: {
+  label: string;
+  current?: boolean;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        type="password"
+        autoComplete={current ? "current-password" : "new-password"}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
   );
 }
