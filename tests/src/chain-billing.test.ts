@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { diem, mockUsdc, staking, subscriptions, vvv } from "@masque/contracts-abi";
 import { anvilAccounts, gasBufferedHttp } from "@masque/contracts-abi/deploy";
-import { type Address, createPublicClient, createWalletClient, http, parseEther } from "viem";
+import { type Abi, type Address, createPublicClient, createWalletClient, http, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,10 +65,11 @@ const api = async (p: string, init: RequestInit = {}) =>
     headers: { "content-type": "application/json", cookie, ...init.headers },
   });
 
-async function write(fn: (w: ReturnType<typeof createWalletClient>) => Promise<`0x${string}`>) {
+/** Sends one contract call from the test wallet and expects it to succeed. */
+async function write(call: { address: Address; abi: Abi; functionName: string; args: readonly unknown[] }) {
   // As a wallet would, pad gas estimates: Staking's gas depends on the second the tx lands in.
   const client = createWalletClient({ account: wallet, transport: gasBufferedHttp(chain.rpc_url) });
-  const hash = await fn(client);
+  const hash = await client.writeContract({ ...call, chain: null, account: wallet } as never);
   const receipt = await createPublicClient({ transport: http(chain.rpc_url) }).waitForTransactionReceipt({
     hash,
   });
@@ -102,26 +103,18 @@ describe("paying and staking on the local chain", () => {
     const pro = chain.tiers.find((t) => t.id === "pro");
     if (!pro) throw new Error("no pro tier on-chain");
     const usdc = chain.contracts.usdc as Address;
-    await write((w) =>
-      w.writeContract({
-        chain: null,
-        account: wallet,
-        address: usdc,
-        abi: mockUsdc.abi,
-        functionName: "approve",
-        args: [chain.contracts.subscriptions as Address, BigInt(pro.price_per_period_usdc)],
-      }),
-    );
-    await write((w) =>
-      w.writeContract({
-        chain: null,
-        account: wallet,
-        address: chain.contracts.subscriptions as Address,
-        abi: subscriptions.abi,
-        functionName: "subscribe",
-        args: [pro.on_chain_id, 1n],
-      }),
-    );
+    await write({
+      address: usdc,
+      abi: mockUsdc.abi,
+      functionName: "approve",
+      args: [chain.contracts.subscriptions as Address, BigInt(pro.price_per_period_usdc)],
+    });
+    await write({
+      address: chain.contracts.subscriptions as Address,
+      abi: subscriptions.abi,
+      functionName: "subscribe",
+      args: [pro.on_chain_id, 1n],
+    });
     await expect
       .poll(async () => ((await (await api("/api/account")).json()) as { tier: string }).tier, {
         timeout: 15_000,
@@ -138,36 +131,24 @@ describe("paying and staking on the local chain", () => {
 
   it("turns staked DIEM into today's credit, spent before the plan's", async () => {
     const sVvv = parseEther("400");
-    await write((w) =>
-      w.writeContract({
-        chain: null,
-        account: wallet,
-        address: chain.contracts.vvv as Address,
-        abi: vvv.abi,
-        functionName: "approve",
-        args: [chain.contracts.staking as Address, sVvv],
-      }),
-    );
-    await write((w) =>
-      w.writeContract({
-        chain: null,
-        account: wallet,
-        address: chain.contracts.staking as Address,
-        abi: staking.abi,
-        functionName: "stake",
-        args: [sVvv],
-      }),
-    );
-    await write((w) =>
-      w.writeContract({
-        chain: null,
-        account: wallet,
-        address: chain.contracts.diem as Address,
-        abi: diem.abi,
-        functionName: "mintDiem",
-        args: [sVvv, 1n],
-      }),
-    );
+    await write({
+      address: chain.contracts.vvv as Address,
+      abi: vvv.abi,
+      functionName: "approve",
+      args: [chain.contracts.staking as Address, sVvv],
+    });
+    await write({
+      address: chain.contracts.staking as Address,
+      abi: staking.abi,
+      functionName: "stake",
+      args: [sVvv],
+    });
+    await write({
+      address: chain.contracts.diem as Address,
+      abi: diem.abi,
+      functionName: "mintDiem",
+      args: [sVvv, 1n],
+    });
     const reader = createPublicClient({ transport: http(chain.rpc_url) });
     const minted = await reader.readContract({
       address: chain.contracts.diem as Address,
@@ -176,16 +157,12 @@ describe("paying and staking on the local chain", () => {
       args: [wallet.address],
     });
     expect(minted).toBeGreaterThan(parseEther("1"));
-    await write((w) =>
-      w.writeContract({
-        chain: null,
-        account: wallet,
-        address: chain.contracts.diem as Address,
-        abi: diem.abi,
-        functionName: "stake",
-        args: [minted],
-      }),
-    );
+    await write({
+      address: chain.contracts.diem as Address,
+      abi: diem.abi,
+      functionName: "stake",
+      args: [minted],
+    });
     const expectedCredit = Number((minted * 1_000_000n) / 10n ** 18n) / 1_000_000;
     await expect
       .poll(
