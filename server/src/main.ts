@@ -12,6 +12,7 @@ import { chainSettings } from "./chain/chain-settings.ts";
 import { ChainDiemCredit } from "./chain/diem-credit-reader.ts";
 import { startChainJobs } from "./chain/start-chain-jobs.ts";
 import { loadConfigOrExit } from "./config/env.ts";
+import { flushCommits } from "./db/group-commit.ts";
 import { openDatabase } from "./db/open-database.ts";
 import { answerClientError, answerListenerError } from "./http/client-error.ts";
 import { GracefulShutdown } from "./http/graceful-shutdown.ts";
@@ -153,6 +154,7 @@ const stop = async () => {
   await shutdown.begin(server);
   // Let the last cancelled streams settle before the store closes.
   await new Promise((r) => setTimeout(r, 50));
+  flushCommits(db);
   db.$client.close();
   process.exit(0);
 };

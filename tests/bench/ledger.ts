@@ -148,7 +148,7 @@ export default async function ledgerBench(): Promise<BenchResult> {
   return {
     name: "ledger",
     description:
-      `Reserve (hold the worst case) + settle (charge the actual cost) pairs per second through server/src/billing/meter.ts on a real SQLite file with the migrations applied (WAL, synchronous=NORMAL and a 5 s busy timeout as openDatabase sets them; holds and settlements BEGIN IMMEDIATE), ${KEYS} accounts; each caller reserves, yields (its request is in flight, so holds overlap), settles. ${ROUNDS} rounds of ${DURATION_MS / 1000} s per scenario, alternating; processes each open their own connection to the same file (start-up excluded: each counts its own time). ` +
+      `Reserve (hold the worst case) + settle (charge the actual cost) pairs per second through server/src/billing/meter.ts on a real SQLite file with the migrations applied (WAL, synchronous=NORMAL and a 5 s busy timeout as openDatabase sets them; holds and settlements BEGIN IMMEDIATE, committed together with the others queued in the same turn as the request meter does: server/src/db/group-commit.ts), ${KEYS} accounts; each caller reserves, yields (its request is in flight, so holds overlap), settles. ${ROUNDS} rounds of ${DURATION_MS / 1000} s per scenario, alternating; processes each open their own connection to the same file (start-up excluded: each counts its own time). ` +
       `The server prepares its ledger statements once per connection, so none should be compiled per pair. Load average ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} on ${os.availableParallelism()} cores.`,
     rows,
     raw: {

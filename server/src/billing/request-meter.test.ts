@@ -42,7 +42,7 @@ describe("a request's meter", () => {
     const held = availableCredit(db, accountId, new Date());
     expect(meter.balances()).toEqual({ usd: held.usd + held.plan, diem: held.diem });
 
-    const cost = meter.finish(priced, { promptTokens: 100, completionTokens: 20 });
+    const cost = await meter.finish(priced, { promptTokens: 100, completionTokens: 20 });
     expect(cost).toBe(450);
     const after = availableCredit(db, accountId, new Date());
     expect(after).toEqual({ diem: 0, plan: 10_000_000 - 450, usd: 50_000_000 });
@@ -67,7 +67,7 @@ describe("a request's meter", () => {
       candidates: [free],
       diemCredit: noDiemCredit,
     });
-    expect(meter.finish(free, { promptTokens: 10, completionTokens: 5 })).toBe(0);
+    expect(await meter.finish(free, { promptTokens: 10, completionTokens: 5 })).toBe(0);
     expect(meter.balances()).toEqual({ usd: 50_000_000, diem: 0 });
     expect(db.select().from(usageCounters).all()).toMatchObject([
       { accountId, requests: 1, promptTokens: 10, completionTokens: 5 },

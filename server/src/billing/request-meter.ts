@@ -1,6 +1,7 @@
 import { costMicroUsd, DailyPromptLimitError, MICRO_USD, tiers } from "@masque/shared";
 import { and, eq, sql } from "drizzle-orm";
 import type { Principal } from "../auth/principal.ts";
+import { commitTogether } from "../db/group-commit.ts";
 import type { Db } from "../db/open-database.ts";
 import { preparedFor } from "../db/prepared-for.ts";
 import { usageCounters } from "../db/schema.ts";
@@ -17,11 +18,11 @@ export const DEFAULT_COMPLETION_BUDGET = 4096;
 export interface RequestMeter {
   /**
    * Counts a finished request's usage and charges it for what it used, in one
-   * transaction; returns the cost in micro-USD.
+   * transaction (committed with other requests' writes); resolves to the cost in micro-USD.
    */
-  finish(model: CatalogModel, usage: TokenUsage): number;
+  finish(model: CatalogModel, usage: TokenUsage): Promise<number>;
   /** Returns the whole hold: nothing was delivered. */
-  abandon(): void;
+  abandon(): Promise<void>;
   /** What the account can spend now, in micro-USD: USD balance with plan credit, and today's DIEM credit. */
   balances(): { usd: number; diem: number };
   /** The same as headers for the client, in USD. */
@@ -58,13 +59,15 @@ export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
   let reservation: HeldReservation | undefined;
   if (maxCost > 0) {
     const credit = await o.diemCredit.creditFor(principal.accountId, now);
-    reservation = reserve(db, {
-      principal,
-      model: o.candidates[0]?.id ?? "",
-      maxCostMicro: maxCost,
-      diemCreditMicro: credit.micro,
-      now,
-    });
+    reservation = await commitTogether(db, () =>
+      reserve(db, {
+        principal,
+        model: o.candidates[0]?.id ?? "",
+        maxCostMicro: maxCost,
+        diemCreditMicro: credit.micro,
+        now,
+      }),
+    );
   }
   let settled = false;
   // Balances as the hold, then the settlement, left them (read in their transactions): no query
@@ -75,23 +78,27 @@ export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
     return { usd: credit.usd + credit.plan, diem: credit.diem };
   };
   return {
-    finish(model, usage) {
+    async finish(model, usage) {
       const cost = costMicroUsd(usage.promptTokens, usage.completionTokens, model.pricing);
       const count = () => recordUsage(db, principal, model.id, usage);
-      if (reservation && !settled) {
+      const held = reservation;
+      if (held && !settled) {
         settled = true;
-        const result = settle(db, reservation, cost, { model: model.id, alongside: count });
+        const result = await commitTogether(db, () =>
+          settle(db, held, cost, { model: model.id, alongside: count }),
+        );
         latest = result.available;
         return result.charged.diem + result.charged.plan + result.charged.usd;
       }
-      count();
+      await commitTogether(db, count);
       return 0;
     },
-    abandon() {
-      if (reservation && !settled) {
+    async abandon() {
+      const held = reservation;
+      if (held && !settled) {
         settled = true;
-        release(db, reservation);
         latest = undefined;
+        await commitTogether(db, () => release(db, held));
       }
     },
     balances,

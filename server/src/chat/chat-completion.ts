@@ -140,7 +140,7 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     });
   } catch (err) {
     stopListening();
-    meter.abandon();
+    await meter.abandon().catch((e) => logSettlementFailure(deps.logger, e));
     throw err;
   } finally {
     if (!stream) stopListening();
@@ -153,11 +153,11 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   if (signingAddress) headers["x-masque-signing-address"] = signingAddress;
   // Counts by type only; the values stay in this request's memory.
   if (redaction) headers["x-masque-redactions"] = formatRedactionsHeader(redaction.counts);
-  const settle = (usage: TokenUsage): number => {
+  const settle = async (usage: TokenUsage): Promise<number> => {
     stopListening();
     deps.rateLimiter.charge(bucket, usage.promptTokens + usage.completionTokens);
     // Counts the usage and charges it, in one transaction.
-    const costMicro = meter.finish(model, usage);
+    const costMicro = await meter.finish(model, usage);
     deps.logger.info(
       {
         requestId: call.requestId,
@@ -179,7 +179,10 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   if (!isStream(answer)) {
     if (redaction) restoreChatCompletion(answer, redaction.vault);
     const usage = completionUsage(answer, upstreamBody);
-    const cost = settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
+    const cost = await settle({
+      promptTokens: usage.prompt_tokens,
+      completionTokens: usage.completion_tokens,
+    });
     if (deps.signatures.get(id)?.result.ok) headers["x-masque-signature"] = "verified";
     Object.assign(headers, meter.balanceHeaders(), { "x-masque-cost-usd": toUsd(cost) });
     return {
@@ -237,6 +240,11 @@ function isStream(
   return typeof (answer as AsyncGenerator<ChatCompletionObject>)[Symbol.asyncIterator] === "function";
 }
 
+/** A hold that could not be settled stays open until the next start releases it: the client is not charged. */
+function logSettlementFailure(logger: Logger, err: unknown): void {
+  logger.error({ err: err instanceof Error ? err.message : String(err) }, "settlement failed");
+}
+
 function privacyHeader(model: CatalogModel): string {
   return model.privacy === "tee" ? "tee-verified" : model.privacy;
 }
@@ -280,7 +288,7 @@ interface RelayOptions {
   upstreamBody: UpstreamChatBody;
   includeUsage: boolean;
   abort: AbortController;
-  settle: (usage: TokenUsage) => number;
+  settle: (usage: TokenUsage) => Promise<number>;
   /** Balances after settlement, in USD, for the usage chunk. */
   balances: () => { balance_usd: number; balance_diem: number };
   logger: Logger;
@@ -303,20 +311,23 @@ function relayStream(
   let reported: OpenAIUsage | undefined;
   let delivered = "";
   let created = Math.floor(Date.now() / 1000);
-  let settled: OpenAIUsage | undefined;
+  let settling: Promise<OpenAIUsage> | undefined;
   /** `failed`: the provider broke off; if it had sent nothing yet, nothing is charged. */
-  const settleOnce = (failed = false): OpenAIUsage => {
-    if (!settled) {
+  const settleOnce = (failed = false): Promise<OpenAIUsage> => {
+    settling ??= (async () => {
       const usage =
         reported ??
         (failed && delivered === ""
           ? makeUsage(0, 0)
           : makeUsage(countPromptTokens(o.upstreamBody.messages), countCompletionTokens(delivered)));
-      const cost = o.settle({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
+      const cost = await o.settle({
+        promptTokens: usage.prompt_tokens,
+        completionTokens: usage.completion_tokens,
+      });
       // The stream's headers went out before its cost was known: cost and balances travel here.
-      settled = { ...usage, cost_usd: cost / MICRO_USD, ...o.balances() };
-    }
-    return settled;
+      return { ...usage, cost_usd: cost / MICRO_USD, ...o.balances() };
+    })();
+    return settling;
   };
 
   return new ReadableStream<Uint8Array>({
@@ -340,7 +351,7 @@ function relayStream(
                 }),
               );
             }
-            const usage = settleOnce();
+            const usage = await settleOnce();
             if (o.includeUsage) {
               const usageChunk = {
                 id: o.id,
@@ -369,7 +380,7 @@ function relayStream(
         }
       } catch (err) {
         o.abort.abort();
-        settleOnce(true);
+        await settleOnce(true).catch((e) => logSettlementFailure(o.logger, e));
         const error =
           err instanceof MasqueError
             ? err
@@ -382,7 +393,7 @@ function relayStream(
     cancel() {
       // The client went away: stop the provider now, and charge what was delivered.
       o.abort.abort();
-      settleOnce();
+      void settleOnce().catch((e) => logSettlementFailure(o.logger, e));
       void chunks.return(undefined);
     },
   });

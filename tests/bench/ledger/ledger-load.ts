@@ -1,6 +1,7 @@
 import { findApiKey } from "@masque/server/auth/api-keys.ts";
 import type { Principal } from "@masque/server/auth/principal.ts";
 import { reserve, settle } from "@masque/server/billing/meter.ts";
+import { commitTogether } from "@masque/server/db/group-commit.ts";
 import { type Db, openDatabase } from "@masque/server/db/open-database.ts";
 
 /** One ledger load run: how many callers, for how long, on which store. */
@@ -34,7 +35,9 @@ const COST_MICRO = 1_190;
  * Runs reserve + settle pairs against the ledger as concurrent chat requests
  * do: each caller holds the worst case, yields (the request is in flight, so
  * holds overlap), then settles the actual cost. Uses the server's own
- * functions on its own kind of connection (openDatabase: WAL, busy timeout).
+ * functions the way its request meter does (each hold and settlement committed
+ * with the others queued in the same turn) on its own kind of connection
+ * (openDatabase: WAL, busy timeout).
  */
 export async function runLedgerLoad(o: LedgerLoadOptions): Promise<LedgerLoadResult> {
   const db = openDatabase(o.dataDir);
@@ -55,9 +58,11 @@ export async function runLedgerLoad(o: LedgerLoadOptions): Promise<LedgerLoadRes
     while (performance.now() < end) {
       const principal = principals[next++ % principals.length] as Principal;
       try {
-        const held = reserve(db, { principal, model: "bench", maxCostMicro: HOLD_MICRO, diemCreditMicro: 0 });
+        const held = await commitTogether(db, () =>
+          reserve(db, { principal, model: "bench", maxCostMicro: HOLD_MICRO, diemCreditMicro: 0 }),
+        );
         await new Promise((r) => setImmediate(r));
-        settle(db, held, COST_MICRO, { model: "bench" });
+        await commitTogether(db, () => settle(db, held, COST_MICRO, { model: "bench" }));
         pairs++;
       } catch (err) {
         errors++;
