@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * The store holds who may call and how much they used — never what they asked.
@@ -92,20 +92,34 @@ export const usageCounters = sqliteTable(
  * Books: `acct:<id>:usd`, `acct:<id>:plan:<YYYY-MM>`, `acct:<id>:diem:<YYYY-MM-DD>`
  * (never below zero), `hold:<reservation>`, and the system's `issuance:*` and
  * `revenue:*` books.
+ *
+ * Every chat request writes here twice, so each write touches as few B-trees
+ * as it can: `ledger_transactions`, `ledger_balances` and `reservations` are
+ * WITHOUT ROWID tables (migration 0007; drizzle does not model that, so a
+ * migration that rebuilds one of them must keep it), the idempotency index
+ * holds only the rows that have a key, and entries' ids are plain rowids.
  */
-export const ledgerTransactions = sqliteTable("ledger_transactions", {
-  id: text("id").primaryKey(),
-  kind: text("kind").notNull(),
-  accountId: text("account_id").references(() => accounts.id),
-  /** Makes a payment or grant apply once, however often it is delivered. */
-  idempotencyKey: text("idempotency_key").unique(),
-  createdAt: createdAt(),
-});
+export const ledgerTransactions = sqliteTable(
+  "ledger_transactions",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    accountId: text("account_id").references(() => accounts.id),
+    /** Makes a payment or grant apply once, however often it is delivered. */
+    idempotencyKey: text("idempotency_key"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("ledger_transactions_idempotency_key_unique")
+      .on(t.idempotencyKey)
+      .where(sql`idempotency_key is not null`),
+  ],
+);
 
 export const ledgerEntries = sqliteTable(
   "ledger_entries",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     transactionId: text("transaction_id")
       .notNull()
       .references(() => ledgerTransactions.id),
