@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Server } from "node:http";
 import { MasqueError } from "@masque/shared";
 import type { Logger } from "../logging/logger.ts";
@@ -32,7 +33,10 @@ export class GracefulShutdown {
   constructor(
     private readonly graceMs: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    // Every running chat listens to `cut`: hundreds at once is normal, not a leak.
+    setMaxListeners(0, this.cut.signal);
+  }
 
   /** Wraps the app's fetch: while draining, every new request is refused. */
   wrap<E>(fetch: (request: Request, env: E) => Response | Promise<Response>) {
