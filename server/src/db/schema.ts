@@ -97,7 +97,8 @@ export const usageCounters = sqliteTable(
  * as it can: `ledger_transactions`, `ledger_balances` and `reservations` are
  * WITHOUT ROWID tables (migration 0007; drizzle does not model that, so a
  * migration that rebuilds one of them must keep it), the idempotency index
- * holds only the rows that have a key, and entries' ids are plain rowids.
+ * holds only the rows that have a key, entries' ids are plain rowids, and
+ * entries are indexed by transaction only.
  */
 export const ledgerTransactions = sqliteTable(
   "ledger_transactions",
@@ -113,6 +114,10 @@ export const ledgerTransactions = sqliteTable(
     uniqueIndex("ledger_transactions_idempotency_key_unique")
       .on(t.idempotencyKey)
       .where(sql`idempotency_key is not null`),
+    // An account's credits, for its billing history; per-request holds and settlements stay out.
+    index("ledger_transactions_account_credits_idx")
+      .on(t.accountId, t.createdAt)
+      .where(sql`kind in ('payment', 'grant')`),
   ],
 );
 
@@ -126,7 +131,9 @@ export const ledgerEntries = sqliteTable(
     book: text("book").notNull(),
     amount: integer("amount").notNull(),
   },
-  (t) => [index("ledger_entries_book_idx").on(t.book), index("ledger_entries_txn_idx").on(t.transactionId)],
+  // No index on book: each would cost every hold and settlement ~3 more WAL pages; books'
+  // balances live in ledger_balances, and history finds its entries through their transactions.
+  (t) => [index("ledger_entries_txn_idx").on(t.transactionId)],
 );
 
 export const ledgerBalances = sqliteTable("ledger_balances", {

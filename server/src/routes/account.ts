@@ -1,25 +1,17 @@
 import { MICRO_USD, NotFoundError, PermissionDeniedError, tierIds, tiers } from "@masque/shared";
-import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, eq, gte, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { createApiKey, listApiKeys, revokeApiKey } from "../auth/api-keys.ts";
 import type { AuthVariables } from "../auth/authenticate.ts";
 import type { Principal } from "../auth/principal.ts";
+import { accountCredits } from "../billing/account-credits.ts";
 import { grantedFor } from "../billing/credit-grants.ts";
 import { type DiemCreditSource, noDiemCredit } from "../billing/diem-credit.ts";
-import { books } from "../billing/ledger.ts";
 import { availableCredit } from "../billing/meter.ts";
 import { utcDay } from "../billing/periods.ts";
 import type { Db } from "../db/open-database.ts";
-import {
-  accounts,
-  cardPayments,
-  chainPayments,
-  ledgerEntries,
-  ledgerTransactions,
-  reservations,
-  usageCounters,
-} from "../db/schema.ts";
+import { accounts, cardPayments, chainPayments, reservations, usageCounters } from "../db/schema.ts";
 import { parseJsonBody } from "../http/parse-json-body.ts";
 
 const usd = (micro: number) => micro / MICRO_USD;
@@ -233,32 +225,15 @@ export function accountRoutes(db: Db, diemCredit: DiemCreditSource = noDiemCredi
     })
     .get("/billing/history", (c) => {
       const { accountId } = c.get("principal");
-      const credits = db
-        .select({
-          id: ledgerTransactions.id,
-          kind: ledgerTransactions.kind,
-          at: ledgerTransactions.createdAt,
-          amount: ledgerEntries.amount,
-        })
-        .from(ledgerTransactions)
-        .innerJoin(ledgerEntries, eq(ledgerEntries.transactionId, ledgerTransactions.id))
-        .where(
-          and(
-            eq(ledgerTransactions.accountId, accountId),
-            inArray(ledgerTransactions.kind, ["payment", "grant"]),
-            eq(ledgerEntries.book, books.usd(accountId)),
-          ),
-        )
-        .all()
-        .map((r) => ({
-          id: r.id,
-          kind: `credit_${r.kind}`,
-          amount_usd: usd(r.amount),
-          receipt_id: null,
-          tier: null,
-          paid_until: null,
-          created_at: r.at,
-        }));
+      const credits = accountCredits(db, accountId).map((r) => ({
+        id: r.id,
+        kind: `credit_${r.kind}`,
+        amount_usd: usd(r.amount),
+        receipt_id: null,
+        tier: null,
+        paid_until: null,
+        created_at: r.at,
+      }));
       const usdc = db
         .select()
         .from(chainPayments)

@@ -1,0 +1,2 @@
+DROP INDEX `ledger_entries_book_idx`;--> statement-breakpoint
+CREATE INDEX `ledger_transactions_account_credits_idx` ON `ledger_transactions` (`account_id`,`created_at`) WHERE kind in ('payment', 'grant');
