@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { detectPii, warmUpPiiDetection } from "./detect-pii.ts";
+import { detectPii, STRUCTURED_DETECTORS, warmUpPiiDetection } from "./detect-pii.ts";
 import type { PiiSpan } from "./pii-span.ts";
 import { resolveOverlaps } from "./resolve-overlaps.ts";
 import { found } from "./test-helpers.ts";
@@ -73,6 +73,21 @@ describe("detectPii", () => {
     const text = "Jane Doe, jane@example.com";
     expect(found(detectPii(text, { types: new Set(["EMAIL"]) }))).toEqual(["EMAIL:jane@example.com"]);
     expect(found(detectPii(text, { structuredOnly: true }))).toEqual(["EMAIL:jane@example.com"]);
+  });
+
+  it("skips a detector only where it could find nothing: each value holds its minimum of digits", () => {
+    const text =
+      "Call +44 20 7946 0958. Card 4111-1111-1111-1111, IBAN GB82 WEST 1234 5698 7654 32, SSN 078-05-1120, " +
+      "NINO AB123456C, PAN ABCPE1234F, passport number X1234567, wallet 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 and " +
+      "0x52908400098527886E0F7030069857D2E4169EE7, born on 2/7/61.";
+    for (const { detect, minDigits } of STRUCTURED_DETECTORS) {
+      if (minDigits === 0) continue;
+      const spans = detect(text);
+      expect(spans.length, detect.name).toBeGreaterThan(0);
+      for (const s of spans)
+        expect(s.value.replace(/\D/g, "").length, s.value).toBeGreaterThanOrEqual(minDigits);
+    }
+    expect(found(detectPii("Write to ada@example.org, Ada"), "EMAIL")).toEqual(["EMAIL:ada@example.org"]);
   });
 
   it("finds nothing in ordinary prose and code", () => {

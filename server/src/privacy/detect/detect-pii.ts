@@ -1,4 +1,5 @@
 import type { PiiType } from "@masque/shared";
+import { countDigits } from "./count-digits.ts";
 import { detectAddresses } from "./detect-addresses.ts";
 import { detectCards } from "./detect-cards.ts";
 import { detectCryptoAddresses } from "./detect-crypto-addresses.ts";
@@ -15,20 +16,35 @@ import type { Detector, PiiSpan } from "./pii-span.ts";
 import { resolveOverlaps } from "./resolve-overlaps.ts";
 import { isLowerCaseText } from "./text-case.ts";
 
-/** Pattern and checksum detectors: cheap, no word lists. */
-export const STRUCTURED_DETECTORS: readonly Detector[] = [
-  detectEmails,
-  detectPhones,
-  detectCards,
-  detectIbans,
-  detectSsns,
-  detectNationalIds,
-  detectIpAddresses,
-  detectCryptoAddresses,
-  detectSecrets,
-  detectUrls,
-  detectDatesOfBirth,
+/** A pattern or checksum detector, and the fewest ASCII digits any value it reports holds. */
+export interface StructuredDetector {
+  detect: Detector;
+  minDigits: number;
+}
+
+/**
+ * Pattern and checksum detectors: cheap, no word lists. A text with fewer
+ * digits than a detector's minimum cannot hold what it looks for, so it is
+ * skipped: a chat prompt of prose pays for none of the number patterns.
+ */
+export const STRUCTURED_DETECTORS: readonly StructuredDetector[] = [
+  { detect: detectEmails, minDigits: 0 },
+  { detect: detectPhones, minDigits: 7 },
+  { detect: detectCards, minDigits: 12 },
+  { detect: detectIbans, minDigits: 2 },
+  { detect: detectSsns, minDigits: 9 },
+  { detect: detectNationalIds, minDigits: 4 },
+  // An IPv6 address may be all hex letters ("fe80::abcd").
+  { detect: detectIpAddresses, minDigits: 0 },
+  // `0x…`, `1…` or `3…`, `bc1…`.
+  { detect: detectCryptoAddresses, minDigits: 1 },
+  { detect: detectSecrets, minDigits: 0 },
+  { detect: detectUrls, minDigits: 0 },
+  // The shortest date, "1/2/90".
+  { detect: detectDatesOfBirth, minDigits: 4 },
 ];
+
+const MOST_DIGITS_NEEDED = Math.max(...STRUCTURED_DETECTORS.map((d) => d.minDigits));
 
 /** Detectors that read words: names and street addresses (told whether the text is all lower case). */
 export const LANGUAGE_DETECTORS: ReadonlyArray<(text: string, lowerMode: boolean) => PiiSpan[]> = [
@@ -52,7 +68,9 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): PiiSpan
   if (text.length === 0) return [];
   // Escapes such as `\n` inside JSON or code must not glue words together; same length, so offsets hold.
   const view = text.includes("\\") ? text.replace(/\\[nrt"\\/]/g, "  ") : text;
-  const found: PiiSpan[][] = STRUCTURED_DETECTORS.map((detect) => detect(view));
+  const digits = countDigits(view, MOST_DIGITS_NEEDED);
+  const found: PiiSpan[][] = [];
+  for (const { detect, minDigits } of STRUCTURED_DETECTORS) if (digits >= minDigits) found.push(detect(view));
   if (!options.structuredOnly) {
     const lowerMode = isLowerCaseText(view);
     for (const detect of LANGUAGE_DETECTORS) found.push(detect(view, lowerMode));

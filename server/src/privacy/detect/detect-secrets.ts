@@ -38,6 +38,7 @@ const ANY_KNOWN = new RegExp(KNOWN_SECRETS.map(([hint]) => hint.source).join("|"
 const KEY_VALUE =
   /(pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth(?:orization)?|credentials?|private[_-]?key|client[_-]?secret|session[_-]?id|cookie|signing[_-]?key|encryption[_-]?key|pin)["']?\s*(?::=|=>|[:=])\s*(?:"([^"\n]{1,200})"|'([^'\n]{1,200})'|`([^`\n]{1,200})`|([^\s,;"'`)}\]]{1,200}))/gi;
 
+const PASS_OR_PIN = /pass|pin/i;
 const PROSE_PASSWORD =
   /\b(?:my |the |our |new |wifi |wi-fi )?(?:password|passcode|passphrase|pin code|pin)\s+(?:is|was|:)\s+["'`]?([^\s"'`,;]{3,100})/gi;
 
@@ -46,6 +47,23 @@ const NOT_A_SECRET =
   /^(?:string|str|number|int|integer|bool|boolean|any|unknown|object|none|null|nil|undefined|true|false|required|optional|env|process\.env\.\w+|os\.environ.*|\$\{?[\w.]+\}?|\{\{.*\}\}|<[^>]*>|\*+|x+|\.\.\.|…|redacted|hidden|secret|password|bearer|basic|digest|token|\[[A-Z_]+_\d+\])$/i;
 
 const HIGH_ENTROPY = /(?:^|[^A-Za-z0-9+/_-])([A-Za-z0-9+/_-]{24,}={0,2})(?![A-Za-z0-9+/_-])/g;
+
+/** `TOKEN_CHAR[c]` is 1 for the ASCII codes a HIGH_ENTROPY run is made of. */
+const TOKEN_CHAR = new Uint8Array(128);
+for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
+  TOKEN_CHAR[ch.charCodeAt(0)] = 1;
+
+/** Whether 24 token characters occur in a row: without such a run HIGH_ENTROPY cannot match, and prose has none. */
+function hasLongRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && TOKEN_CHAR[c] === 1) {
+      if (++run >= 24) return true;
+    } else run = 0;
+  }
+  return false;
+}
 
 /**
  * Secrets and credentials: provider API keys (`sk-…`, `AKIA…`, `ghp_…`,
@@ -61,7 +79,8 @@ export function detectSecrets(text: string): PiiSpan[] {
     for (const m of text.matchAll(pattern))
       spans.push(spanOf(text, "SECRET", m.index, m.index + m[0].length));
   }
-  for (const m of text.matchAll(KEY_VALUE)) {
+  const separated = text.includes(":") || text.includes("=");
+  for (const m of separated ? text.matchAll(KEY_VALUE) : []) {
     // The key word must start the key or follow a separator: `db_password`, not `bypassword`.
     if (/[\p{L}\p{N}]/u.test(text[m.index - 1] ?? "")) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? m[5] ?? "";
@@ -72,7 +91,8 @@ export function detectSecrets(text: string): PiiSpan[] {
     const start = m.index + m[0].length - value.length - (m[5] === undefined ? 1 : 0);
     spans.push(spanOf(text, "SECRET", start, start + value.length));
   }
-  for (const m of text.matchAll(PROSE_PASSWORD)) {
+  // Every word PROSE_PASSWORD looks for starts with "pass" or "pin".
+  for (const m of PASS_OR_PIN.test(text) ? text.matchAll(PROSE_PASSWORD) : []) {
     const value = m[1] ?? "";
     if (
       NOT_A_SECRET.test(value) ||
@@ -82,7 +102,7 @@ export function detectSecrets(text: string): PiiSpan[] {
     const start = m.index + m[0].length - value.length;
     spans.push(spanOf(text, "SECRET", start, start + value.length));
   }
-  for (const m of text.matchAll(HIGH_ENTROPY)) {
+  for (const m of hasLongRun(text) ? text.matchAll(HIGH_ENTROPY) : []) {
     const run = m[1] ?? "";
     const runStart = m.index + m[0].length - run.length;
     if (text.slice(Math.max(0, runStart - 7), runStart) === "base64,") continue;
