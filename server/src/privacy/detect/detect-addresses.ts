@@ -65,11 +65,14 @@ interface Tok {
 
 const TOKEN = /\p{L}[\p{L}\p{M}'’-]*\.?|\d+(?:st|nd|rd|th|[A-Za-z])?(?:[-/]\d+[A-Za-z]?)?\.?/gu;
 
+const DIGIT_RUN = /\d+/g;
+
 /** Tokens within a window around each number: streets are found from their numbers, and prose has few. */
 function tokens(text: string): Tok[] {
   const out: Tok[] = [];
   let covered = 0;
-  for (const d of text.matchAll(/\d+/g)) {
+  DIGIT_RUN.lastIndex = 0;
+  for (let d = DIGIT_RUN.exec(text); d; d = DIGIT_RUN.exec(text)) {
     if (d.index + d[0].length <= covered) continue;
     let from = Math.max(covered, d.index - 80);
     while (from > covered && !/\s/.test(text[from - 1] as string)) from--;
@@ -91,7 +94,8 @@ function tokenizeWindow(text: string, from: number, to: number, out: Tok[]): voi
     const word = m[0];
     const first = word.charCodeAt(0);
     const num = first >= 48 && first <= 57;
-    const lower = word.toLowerCase().replace(/\.$/, "");
+    const folded = word.toLowerCase();
+    const lower = folded.endsWith(".") ? folded.slice(0, -1) : folded;
     // The gap before the token, read without slicing: spaces only, a comma, a line break.
     let spaces = 0;
     let commas = 0;
@@ -121,6 +125,50 @@ function tokenizeWindow(text: string, from: number, to: number, out: Tok[]): voi
   }
 }
 
+// The word tests below are module functions, not closures: tsx (keepNames) would create and name each closure on every call.
+
+/** In lower-case text any word may be a street name, but not an everyday one ("enter on …"). */
+function isNameLike(t: Tok | undefined, lowerMode: boolean): boolean {
+  return (
+    t !== undefined &&
+    !t.num &&
+    (t.cap || (lowerMode && !nameLexicon().common.has(t.lower))) &&
+    !UNITS.has(t.lower)
+  );
+}
+
+function isInStreet(t: Tok | undefined, lowerMode: boolean): boolean {
+  return t !== undefined && (isNameLike(t, lowerMode) || LINKS.has(t.lower));
+}
+
+function isMorpheme(t: Tok | undefined, lowerMode: boolean): boolean {
+  return (
+    t !== undefined &&
+    !t.num &&
+    (t.cap || lowerMode) &&
+    MORPHEMES.some((m) => t.lower.length > m.length + 1 && t.lower.endsWith(m))
+  );
+}
+
+function isHouseNumber(text: string, t: Tok | undefined): boolean {
+  return t?.num === true && t.lower.length <= 7 && !/[:.,$€£/-]/.test(text[t.start - 1] ?? "");
+}
+
+/** "version 2 Beta Street", "chapter 3 Main Road": a number that counts something else. */
+function isCounted(text: string, t: Tok): boolean {
+  return /\b(?:version|v|chapter|page|step|level|part|gate|platform|terminal|season|episode|week|day|year|grade|class|team|room|floor|no|number)\.?\s+$/i.test(
+    text.slice(Math.max(0, t.start - 12), t.start),
+  );
+}
+
+/** "in 2019 Microsoft Park …": a year, not a house number. */
+function isYear(text: string, t: Tok): boolean {
+  return (
+    /^(?:19|20)\d\d$/.test(t.lower) &&
+    /\b(?:in|since|by|from|until|of|after|before)\s+$/i.test(text.slice(Math.max(0, t.start - 8), t.start))
+  );
+}
+
 /**
  * Street cores, found from each number outwards: `24 Clarke Avenue`,
  * `Koskikatu 25`, `Rue de la Paix 5`, `12 rue de la Paix`, `Wesselényi u. 94`,
@@ -129,32 +177,12 @@ function tokenizeWindow(text: string, from: number, to: number, out: Tok[]): voi
 function streetCores(text: string, lowerMode: boolean): Array<{ start: number; end: number }> {
   const toks = tokens(text);
   const found: Array<{ start: number; end: number }> = [];
+  if (toks.length === 0) return found;
   const add = (a: Tok, b: Tok) => found.push({ start: a.start, end: b.end });
-  const lex = nameLexicon();
-  // In lower-case text any word may be a street name, but not an everyday one ("enter on …").
-  const nameLike = (t: Tok | undefined) =>
-    t !== undefined && !t.num && (t.cap || (lowerMode && !lex.common.has(t.lower))) && !UNITS.has(t.lower);
-  const inStreet = (t: Tok | undefined) => t !== undefined && (nameLike(t) || LINKS.has(t.lower));
-  const morpheme = (t: Tok | undefined) =>
-    t !== undefined &&
-    !t.num &&
-    (t.cap || lowerMode) &&
-    MORPHEMES.some((m) => t.lower.length > m.length + 1 && t.lower.endsWith(m));
-  const houseNumber = (t: Tok | undefined) =>
-    t?.num === true && t.lower.length <= 7 && !/[:.,$€£/-]/.test(text[t.start - 1] ?? "");
-  // "version 2 Beta Street", "chapter 3 Main Road": a number that counts something else.
-  const counted = (t: Tok) =>
-    /\b(?:version|v|chapter|page|step|level|part|gate|platform|terminal|season|episode|week|day|year|grade|class|team|room|floor|no|number)\.?\s+$/i.test(
-      text.slice(Math.max(0, t.start - 12), t.start),
-    );
-  // "in 2019 Microsoft Park …": a year, not a house number.
-  const year = (t: Tok) =>
-    /^(?:19|20)\d\d$/.test(t.lower) &&
-    /\b(?:in|since|by|from|until|of|after|before)\s+$/i.test(text.slice(Math.max(0, t.start - 8), t.start));
 
   for (let i = 0; i < toks.length; i++) {
     const n = toks[i] as Tok;
-    if (!houseNumber(n) || year(n) || counted(n)) continue;
+    if (!isHouseNumber(text, n) || isYear(text, n) || isCounted(text, n)) continue;
     const prev = toks[i - 1];
 
     // U: a unit on its own, "Apt. 5", "Suite 210".
@@ -162,7 +190,7 @@ function streetCores(text: string, lowerMode: boolean): Array<{ start: number; e
 
     // A and C2, forwards from the number: "24 Clarke Avenue (5)", "12 rue de la Paix".
     let j = i + 1;
-    if (houseNumber(toks[j]) && toks[j]?.spaced) j++;
+    if (isHouseNumber(text, toks[j]) && toks[j]?.spaced) j++;
     const streetStart = j;
     let suffixAt = -1;
     for (; j < toks.length && j < streetStart + 7; j++) {
@@ -170,26 +198,27 @@ function streetCores(text: string, lowerMode: boolean): Array<{ start: number; e
       if (!(j === streetStart ? t.spaced || t.comma : t.spaced)) break;
       if (j === streetStart && PREFIXES.has(t.lower)) {
         let k = j + 1;
-        while (k < toks.length && k <= j + 5 && toks[k]?.spaced && inStreet(toks[k])) k++;
+        while (k < toks.length && k <= j + 5 && toks[k]?.spaced && isInStreet(toks[k], lowerMode)) k++;
         while (k - 1 > j && LINKS.has((toks[k - 1] as Tok).lower)) k--;
         if (k - 1 > j) add(n, toks[k - 1] as Tok);
         break;
       }
       if (j > streetStart && SUFFIXES.has(t.lower) && !t.num) suffixAt = j;
       const ordinal = t.num && /\d(?:st|nd|rd|th)$/.test(t.lower);
-      if (j === streetStart ? !nameLike(t) && !ordinal : !inStreet(t) && !ordinal) break;
+      if (j === streetStart ? !isNameLike(t, lowerMode) && !ordinal : !isInStreet(t, lowerMode) && !ordinal)
+        break;
     }
     if (suffixAt > 0) {
       const after = toks[suffixAt + 1];
-      add(n, houseNumber(after) && after?.spaced ? after : (toks[suffixAt] as Tok));
+      add(n, isHouseNumber(text, after) && after?.spaced ? after : (toks[suffixAt] as Tok));
     }
 
     if (!prev || !n.spaced) continue;
     // B: a compound street name, then the number: "Koskikatu 25", "Hauptstr. 5".
-    if (morpheme(prev)) {
+    if (isMorpheme(prev, lowerMode)) {
       let s = i - 1;
-      while (s > i - 4 && inStreet(toks[s - 1]) && toks[s]?.spaced) s--;
-      if (houseNumber(toks[s - 1]) && toks[s]?.spaced) s--;
+      while (s > i - 4 && isInStreet(toks[s - 1], lowerMode) && toks[s]?.spaced) s--;
+      if (isHouseNumber(text, toks[s - 1]) && toks[s]?.spaced) s--;
       add(toks[s] as Tok, n);
       continue;
     }
@@ -198,29 +227,30 @@ function streetCores(text: string, lowerMode: boolean): Array<{ start: number; e
     for (let k = i - 1; k >= 0 && k >= i - 6; k--) {
       const t = toks[k] as Tok;
       if (t.num || !(toks[k + 1] as Tok).spaced) break;
-      const suffixFirst = k === i - 1 && SUFFIXES.has(t.lower) && inStreet(toks[k - 1]) && t.spaced;
+      const suffixFirst =
+        k === i - 1 && SUFFIXES.has(t.lower) && isInStreet(toks[k - 1], lowerMode) && t.spaced;
       if ((PREFIXES.has(t.lower) && k < i - 1) || suffixFirst) {
         let s = suffixFirst ? k - 1 : k;
-        while (suffixFirst && s > k - 3 && inStreet(toks[s - 1]) && toks[s]?.spaced) s--;
+        while (suffixFirst && s > k - 3 && isInStreet(toks[s - 1], lowerMode) && toks[s]?.spaced) s--;
         while (s < k && LINKS.has((toks[s] as Tok).lower)) s++;
-        if (houseNumber(toks[s - 1]) && ((toks[s] as Tok).spaced || (toks[s] as Tok).comma)) s--;
+        if (isHouseNumber(text, toks[s - 1]) && ((toks[s] as Tok).spaced || (toks[s] as Tok).comma)) s--;
         add(toks[s] as Tok, n);
         matched = true;
         break;
       }
-      if (!inStreet(t)) break;
+      if (!isInStreet(t, lowerMode)) break;
     }
     if (matched) continue;
     // E: house number, name words, number ("28030 Edeby 55"); or name words, number, unit.
     let k = i - 1;
-    while (k >= i - 4 && inStreet(toks[k]) && (toks[k + 1] as Tok).spaced) k--;
+    while (k >= i - 4 && isInStreet(toks[k], lowerMode) && (toks[k + 1] as Tok).spaced) k--;
     while (k + 1 < i && LINKS.has((toks[k + 1] as Tok).lower)) k++;
     if (k < i - 1) {
       const lead = toks[k];
       const next = toks[i + 1];
       const unitAfter =
         next !== undefined && UNITS.has(next.lower) && (next.spaced || next.comma || next.newline);
-      if (houseNumber(lead) && (lead as Tok).lower.length >= 2 && (toks[k + 1] as Tok).spaced)
+      if (isHouseNumber(text, lead) && (lead as Tok).lower.length >= 2 && (toks[k + 1] as Tok).spaced)
         add(lead as Tok, n);
       else if (unitAfter) add(toks[k + 1] as Tok, n);
     }
@@ -228,6 +258,9 @@ function streetCores(text: string, lowerMode: boolean): Array<{ start: number; e
   return found;
 }
 
+/** A word every PO_BOX or MILITARY match holds: one scan instead of two patterns. */
+const PO_BOX_WORD = /box|postfach|apartado|caixa|boîte|apo |fpo |dpo /i;
+const CODE_WORD = /code/i;
 const PO_BOX =
   /(?:p\.?\s?o\.?\s?box|post(?:al)?\s+office\s+box|postfach|apartado(?:\s+de\s+correos)?|caixa\s+postal|boîte\s+postale)\s+\d[\d ]{0,8}\d?/giu;
 const MILITARY =
@@ -272,12 +305,7 @@ export function detectAddresses(text: string, lowerMode = isLowerCaseText(text))
     if (isFalseCore(text.slice(core.start, core.end))) continue;
     found.push({ start: core.start, end: extend(text, core.end, lowerMode) });
   }
-  const lowerText = text.toLowerCase();
-  if (
-    ["box", "postfach", "apartado", "caixa", "boîte", "apo ", "fpo ", "dpo "].some((w) =>
-      lowerText.includes(w),
-    )
-  ) {
+  if (PO_BOX_WORD.test(text)) {
     for (const pattern of [PO_BOX, MILITARY]) {
       for (const m of text.matchAll(pattern)) {
         found.push({ start: m.index, end: extend(text, m.index + m[0].length, lowerMode) });
@@ -292,7 +320,7 @@ export function detectAddresses(text: string, lowerMode = isLowerCaseText(text))
         found.push({ start, end: extend(text, start + value.length, lowerMode) });
     }
   }
-  if (lowerText.includes("code")) {
+  if (CODE_WORD.test(text)) {
     for (const m of text.matchAll(LABELLED_POSTCODE)) {
       const value = m[1] ?? "";
       found.push({ start: m.index + m[0].length - value.length, end: m.index + m[0].length });
