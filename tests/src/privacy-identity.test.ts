@@ -142,14 +142,11 @@ describe("identity never reaches a model provider", () => {
     expect(Object.keys(ra?.headers ?? {}).sort()).toEqual(
       [
         "accept",
-        "accept-encoding",
-        "accept-language",
         "authorization",
         "connection",
         "content-length",
         "content-type",
         "host",
-        "sec-fetch-mode",
         "user-agent",
       ].sort(),
     );

@@ -43,7 +43,6 @@ export function openAICompatibleAdapter(provider: ProviderConfig): ProviderAdapt
 
     async stream(body, options) {
       const response = await send(body, options);
-      if (!response.body) throw malformed("an empty stream");
       const events = readEventsWithIdleTimeout(response.body, options.timeoutMs);
       return (async function* () {
         for await (const data of events) {

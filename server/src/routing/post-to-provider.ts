@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import {
   InvalidRequestError,
   ModelUnavailableError,
@@ -5,6 +6,7 @@ import {
   UpstreamTimeoutError,
 } from "@masque/shared";
 import { upstreamHeaders } from "../privacy/strip-identity.ts";
+import { type HttpPostResponse, httpPost } from "./http-post.ts";
 import type { AdapterCallOptions } from "./provider-adapter.ts";
 import type { ProviderConfig } from "./providers-config.ts";
 import { readSseData } from "./sse.ts";
@@ -13,7 +15,8 @@ import { readSseData } from "./sse.ts";
  * POSTs a JSON body (already serialised, so callers know its exact bytes) to a provider and returns its successful response unread.
  * Failures become gateway errors that never quote our credentials or the
  * provider's raw body: 504 on timeout, 503 when the provider cannot be reached
- * or is overloaded, 400 when it rejected the request itself, 502 otherwise.
+ * or is overloaded, 400 when it rejected the request itself, 502 otherwise
+ * (a redirect included: it is never followed).
  */
 export async function postToProvider(
   provider: ProviderConfig,
@@ -21,31 +24,19 @@ export async function postToProvider(
   credentials: Record<string, string>,
   body: string,
   options: AdapterCallOptions,
-): Promise<Response> {
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
-  let response: Response;
+): Promise<HttpPostResponse> {
+  let response: HttpPostResponse;
   try {
-    response = await (options.fetch ?? fetch)(url, {
-      method: "POST",
-      headers: upstreamHeaders(credentials),
-      body,
-      signal: AbortSignal.any([options.signal, timeout.signal]),
-      // Never send cookies or follow a redirect to somewhere we did not choose.
-      credentials: "omit",
-      redirect: "error",
-    });
+    response = await httpPost(url, upstreamHeaders(credentials), body, options);
   } catch (err) {
-    if (timeout.signal.aborted) throw new UpstreamTimeoutError(options.timeoutMs);
-    if (options.signal.aborted) throw err;
+    if (err instanceof UpstreamTimeoutError || options.signal.aborted) throw err;
     throw new ModelUnavailableError(`Provider '${provider.id}' could not be reached.`, "model_unavailable", {
       cause: err,
     });
-  } finally {
-    clearTimeout(timer);
   }
-  if (response.ok) return response;
-  if (response.status === 400 || response.status === 413 || response.status === 422) {
+  const { status } = response;
+  if (status >= 200 && status < 300) return response;
+  if (status === 400 || status === 413 || status === 422) {
     // The provider refused the request itself (too long, bad parameter): tell the
     // client what it said, which concerns only the client's own request.
     throw new InvalidRequestError(
@@ -55,19 +46,19 @@ export async function postToProvider(
       },
     );
   }
-  await response.body?.cancel().catch(() => {});
-  if (response.status === 408 || response.status === 504) throw new UpstreamTimeoutError(options.timeoutMs);
-  if (response.status === 429 || response.status === 529) {
+  response.discard();
+  if (status === 408 || status === 504) throw new UpstreamTimeoutError(options.timeoutMs);
+  if (status === 429 || status === 529) {
     throw new ModelUnavailableError(`Provider '${provider.id}' is busy; try again shortly.`);
   }
-  throw new UpstreamError(`Provider '${provider.id}' answered with status ${response.status}.`);
+  throw new UpstreamError(`Provider '${provider.id}' answered with status ${status}.`);
 }
 
 /** The `error.message` of a provider's error body, bounded; never the raw body. */
-async function providerMessage(response: Response): Promise<string> {
+async function providerMessage(response: HttpPostResponse): Promise<string> {
   try {
-    const body = (await response.json()) as { error?: { message?: unknown } };
-    const message = body.error?.message;
+    const body = (await response.json()) as { error?: { message?: unknown } } | null;
+    const message = body?.error?.message;
     if (typeof message === "string" && message.length > 0) return message.slice(0, 500);
   } catch {
     // Not JSON: say nothing more than the status.
@@ -84,36 +75,52 @@ export function providerApiKey(
 }
 
 /**
- * Reads a provider's SSE body event by event, failing with 504 when no event
- * arrives for `idleMs`. However it ends, the body is cancelled, so a stalled
- * provider's connection is closed rather than left waiting for a read that
- * never completes.
+ * Reads a provider's SSE body event by event, failing with 504 when the
+ * provider sends no event for `idleMs` (time spent by our own reader between
+ * events does not count). However it ends, the body is closed, so a stalled
+ * provider's connection is not left waiting; a body that already arrived
+ * whole is drained instead, which keeps its connection for the next request.
+ * `onChunk` sees every byte as received (the TEE adapter checks a signature over them).
  */
 export async function* readEventsWithIdleTimeout(
-  body: ReadableStream<Uint8Array>,
+  body: Readable & { complete?: boolean },
   idleMs: number,
+  onChunk?: (chunk: Buffer) => void,
 ): AsyncGenerator<string> {
-  const stop = new AbortController();
-  const events = readSseData(body, stop.signal);
+  // One timer for the whole stream, rather than one per event: when it fires
+  // early (we were busy, or an event came since) it is armed again for the rest.
+  let waitingSince = performance.now();
+  const check = () => {
+    if (waitingSince < 0) {
+      timer = setTimeout(check, idleMs);
+      return;
+    }
+    const left = idleMs - (performance.now() - waitingSince);
+    if (left > 0) timer = setTimeout(check, left);
+    else body.destroy(new UpstreamTimeoutError(idleMs));
+  };
+  let timer = setTimeout(check, idleMs);
+  // Not the default iterator: on an early stop it would abort the connection, even when the body is complete.
+  const chunks: AsyncIterable<Buffer> = body.iterator({ destroyOnReturn: false });
   try {
-    for (;;) {
-      let timer: NodeJS.Timeout | undefined;
-      const idle = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new UpstreamTimeoutError(idleMs)), idleMs);
-      });
-      let next: IteratorResult<string>;
-      try {
-        next = await Promise.race([events.next(), idle]);
-      } finally {
-        clearTimeout(timer);
-      }
-      if (next.done) return;
-      yield next.value;
+    for await (const data of readSseData(onChunk ? tap(chunks, onChunk) : chunks)) {
+      waitingSince = -1;
+      yield data;
+      waitingSince = performance.now();
     }
   } finally {
-    // A read may still be pending (the provider stalled): cancel it, or return() would wait for it forever.
-    stop.abort();
-    await events.return(undefined);
+    clearTimeout(timer);
+    if (!body.readableEnded) {
+      if (body.complete) body.resume();
+      else body.destroy();
+    }
+  }
+}
+
+async function* tap(chunks: AsyncIterable<Buffer>, onChunk: (chunk: Buffer) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    onChunk(chunk);
+    yield chunk;
   }
 }
 

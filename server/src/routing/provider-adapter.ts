@@ -10,6 +10,7 @@ export interface AdapterCallOptions {
   /** How long to wait for the provider's response headers, and between stream events. */
   timeoutMs: number;
   env?: NodeJS.ProcessEnv;
+  /** For the TEE enclave's signature endpoint only; the chat request itself goes over node:http. */
   fetch?: typeof fetch;
   /** TEE providers: called with the verification of the answer's enclave signature. */
   onResponseSignature?: (result: ResponseSignatureResult) => void;

@@ -91,7 +91,7 @@ export function teeAdapter(
   return {
     async complete(body: UpstreamChatBody, options) {
       const { address, requestBody, response } = await send(body, options);
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      const bytes = await response.bytes();
       let completion: ChatCompletionObject;
       try {
         completion = JSON.parse(new TextDecoder().decode(bytes));
@@ -106,18 +106,11 @@ export function teeAdapter(
 
     async stream(body: UpstreamChatBody, options) {
       const { address, requestBody, response } = await send(body, options);
-      if (!response.body) throw new UpstreamError(`Provider '${provider.id}' sent an empty stream.`);
       // Keep every byte: the enclave signs the whole SSE body, `[DONE]` included.
-      const received: Uint8Array[] = [];
-      const tapped = response.body.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, controller) {
-            received.push(chunk);
-            controller.enqueue(chunk);
-          },
-        }),
+      const received: Buffer[] = [];
+      const events = readEventsWithIdleTimeout(response.body, options.timeoutMs, (chunk) =>
+        received.push(chunk),
       );
-      const events = readEventsWithIdleTimeout(tapped, options.timeoutMs);
       return (async function* () {
         let chatId = "";
         let done = false;
@@ -137,20 +130,10 @@ export function teeAdapter(
         }
         // The client has every chunk by now; the signature check runs after, and a
         // failure takes the model out of service for everyone.
-        void verify(requestBody, concat(received), chatId, body.model, address, options).catch(
+        void verify(requestBody, Buffer.concat(received), chatId, body.model, address, options).catch(
           () => undefined,
         );
       })();
     },
   };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

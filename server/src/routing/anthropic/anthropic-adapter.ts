@@ -53,7 +53,6 @@ export function anthropicAdapter(provider: ProviderConfig): ProviderAdapter {
 
     async stream(body, options) {
       const response = await send(toAnthropicRequest(body), options);
-      if (!response.body) throw new UpstreamError(`Provider '${provider.id}' sent an empty stream.`);
       const events = readEventsWithIdleTimeout(response.body, options.timeoutMs);
       const translator = new AnthropicStreamTranslator();
       return (async function* () {
