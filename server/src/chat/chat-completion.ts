@@ -280,6 +280,12 @@ function generatedText(message: DeltaLike | undefined): string {
   return text;
 }
 
+/**
+ * Why the relay stops the provider's request once it is done with it. One shared reason: `abort()`
+ * without one builds a DOMException, stack trace included, on every streamed request.
+ */
+const RELAY_DONE = new Error("The relay is done with the provider's stream.");
+
 interface RelayOptions {
   id: string;
   model: CatalogModel;
@@ -365,7 +371,7 @@ function relayStream(
             }
             send(controller, "[DONE]");
             controller.close();
-            o.abort.abort();
+            o.abort.abort(RELAY_DONE);
             return;
           }
           const { usage, ...chunk } = next.value;
@@ -379,7 +385,7 @@ function relayStream(
           return;
         }
       } catch (err) {
-        o.abort.abort();
+        o.abort.abort(RELAY_DONE);
         await settleOnce(true).catch((e) => logSettlementFailure(o.logger, e));
         const error =
           err instanceof MasqueError
@@ -392,7 +398,7 @@ function relayStream(
     },
     cancel() {
       // The client went away: stop the provider now, and charge what was delivered.
-      o.abort.abort();
+      o.abort.abort(RELAY_DONE);
       void settleOnce().catch((e) => logSettlementFailure(o.logger, e));
       void chunks.return(undefined);
     },
