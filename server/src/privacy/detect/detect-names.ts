@@ -64,11 +64,11 @@ interface Token {
   kind: "name" | "weak" | "initial" | "particle" | "title" | "suffix" | "other";
   sentenceStart: boolean;
   /** Also an everyday word ("Fox", "Baker"): not enough alone. */
-  wordish?: boolean;
+  wordish: boolean;
   /** A known given name. */
-  given?: boolean;
+  given: boolean;
   /** Also a place or nationality ("Paris", "French"). */
-  place?: boolean;
+  place: boolean;
 }
 
 const LETTER = /\p{L}/u;
@@ -126,13 +126,13 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
     let given = false;
     let isPlace = false;
     const sentenceStart = tokens.length === 0 || startsSentence(text, start);
-    const bare =
-      lower.length > 2 && (lower.endsWith("'s") || lower.endsWith("’s")) ? lower.slice(0, -2) : lower;
+    const bare = lower.length > 2 && endsWithPossessive(lower) ? lower.slice(0, -2) : lower;
+    // The cheap flags before the set lookups. A token opens with a letter, so a one-character word is one.
     if (glued) kind = "other";
-    else if (word.length === 1 && (cap || lowerMode) && /\p{L}/u.test(word)) kind = "initial";
-    else if (TITLES.has(lower) && (cap || lowerMode || dot)) kind = "title";
-    else if (PARTICLES.has(lower) && !cap) kind = "particle";
-    else if (NAME_SUFFIXES.has(lower) && cap) kind = "suffix";
+    else if (word.length === 1 && (cap || lowerMode)) kind = "initial";
+    else if ((cap || lowerMode || dot) && TITLES.has(lower)) kind = "title";
+    else if (!cap && PARTICLES.has(lower)) kind = "particle";
+    else if (cap && NAME_SUFFIXES.has(lower)) kind = "suffix";
     else {
       const f = lex.flags.get(bare) ?? 0;
       const isGiven = (f & WordFlag.given) !== 0;
@@ -149,7 +149,20 @@ function tokenize(text: string, lowerMode: boolean): Token[] {
       const common =
         (f & (WordFlag.common | WordFlag.ambiguous)) !== 0 || wordName || (place && (isGiven || isSurname));
       if (!cap && !lowerMode && (common || !(isGiven || isSurname))) {
-        tokens.push({ start, end, lower, cap, dot, score, kind, sentenceStart });
+        // Every token gets every field, so they all share one shape.
+        tokens.push({
+          start,
+          end,
+          lower,
+          cap,
+          dot,
+          score,
+          kind,
+          sentenceStart,
+          wordish: false,
+          given: false,
+          place: false,
+        });
         continue;
       }
       const allCaps = cap && word.length > 1 && word === word.toUpperCase();
@@ -243,12 +256,23 @@ function hasSurnameEnding(word: string, suffixes: ReadonlySet<string>): boolean 
   return false;
 }
 
+/** Character codes after which a word opens a sentence, a line, a quote or a list item. */
+const SENTENCE_OPENERS = new Set([...'.!?:\n"“([{>|*#-'].map((ch) => ch.charCodeAt(0)));
+
 /** Whether the token at `start` opens a sentence, a line, a quote or a list item. */
 function startsSentence(text: string, start: number): boolean {
   let i = start - 1;
-  while (i >= 0 && (text[i] === " " || text[i] === "\t")) i--;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
   if (i < 0) return true;
-  return '.!?:\n"“([{>|*#-'.includes(text[i] as string);
+  return SENTENCE_OPENERS.has(text.charCodeAt(i));
+}
+
+/** Whether a word ends in `'s` or `’s`. */
+function endsWithPossessive(word: string): boolean {
+  const n = word.length;
+  if (n < 2 || word.charCodeAt(n - 1) !== 115) return false;
+  const apostrophe = word.charCodeAt(n - 2);
+  return apostrophe === 39 || apostrophe === 8217;
 }
 
 /** Whether two neighbouring tokens can belong to one name: only spaces (or an initial's dot) between them. */
@@ -415,8 +439,6 @@ function listNames(
   tokens.forEach((t, k) => {
     if (t.kind === "weak") candidates.push({ first: k, last: k });
   });
-  const listEnd = (t: Token) =>
-    /^(?:\s*(?:,|and\b|or\b|&|\.|;|!|\?|\)|$))/.test(text.slice(t.end, t.end + 5));
   let pending = candidates;
   for (let pass = 0; pass < 4 && pending.length > 0; pass++) {
     const next: Run[] = [];
@@ -428,7 +450,7 @@ function listNames(
         const near = accepted
           .slice(0, original)
           .filter((a) => Math.abs((tokens[a.first] as Token).start - first.start) < 100);
-        eligible = near.length >= 2 && listEnd(last);
+        eligible = near.length >= 2 && endsListItem(text, last);
       }
       const listedWith =
         eligible &&
@@ -484,6 +506,11 @@ function listNames(
     }
     i = j + 1;
   }
+}
+
+/** Whether a list item ends right after a token: a comma, "and", "or", or the end of a sentence. */
+function endsListItem(text: string, t: Token): boolean {
+  return /^(?:\s*(?:,|and\b|or\b|&|\.|;|!|\?|\)|$))/.test(text.slice(t.end, t.end + 5));
 }
 
 function listGap(text: string, a: Token, b: Token): boolean {
@@ -593,6 +620,16 @@ function looksLikeName(value: string): boolean {
   return words.every((w) => /^\p{L}[\p{L}\p{M}'’-]*$/u.test(w));
 }
 
+const KEY_SEPARATOR = /[:=]/g;
+
+/** A given name or surname that is not also an everyday word. */
+function isKnownName(w: string): boolean {
+  const lex = nameLexicon();
+  return (
+    w.length >= 3 && (lex.given.has(w) || lex.surname.has(w)) && !lex.common.has(w) && !lex.ambiguous.has(w)
+  );
+}
+
 /**
  * Names in structured text: the value of a name-like key (`"name": "…"`,
  * `last_name = '…'`, `Name: …`), SQL and code string literals that hold a
@@ -604,9 +641,7 @@ function addStructuredNames(
   found: Array<{ start: number; end: number }>,
 ): void {
   const lex = nameLexicon();
-  const known = (w: string) =>
-    w.length >= 3 && (lex.given.has(w) || lex.surname.has(w)) && !lex.common.has(w) && !lex.ambiguous.has(w);
-  for (const sep of text.matchAll(/[:=]/g)) {
+  for (const sep of text.matchAll(KEY_SEPARATOR)) {
     // The key: letters, digits, `_`, `-` or a space, maybe quoted, right before the separator.
     let k = sep.index - 1;
     while (k >= 0 && text[k] === " ") k--;
@@ -643,7 +678,7 @@ function addStructuredNames(
       const value = m[2] ?? "";
       const words = value.trim().split(/\s+/);
       if (words.length > 4 || !looksLikeName(value) || lex.places.has(value.toLowerCase())) continue;
-      if (!words.some((w) => known(w.toLowerCase()))) continue;
+      if (!words.some((w) => isKnownName(w.toLowerCase()))) continue;
       found.push({ start: m.index + 1, end: m.index + 1 + value.length });
     }
   }
@@ -654,10 +689,12 @@ function addStructuredNames(
     if (b.start !== a.end + 1 || (sep !== "." && sep !== "_")) continue;
     if (/[\w.@-]/.test(text[a.start - 1] ?? "") || /[\w@-]/.test(text[b.end] ?? "")) continue;
     if (text[b.end] === "." && /\w/.test(text[b.end + 1] ?? "")) continue;
-    if (known(a.lower) && !lex.common.has(b.lower) && b.lower.length >= 2)
+    if (isKnownName(a.lower) && !lex.common.has(b.lower) && b.lower.length >= 2)
       found.push({ start: a.start, end: b.end });
   }
 }
+
+const NO_WHOLES: readonly string[][] = [];
 
 /**
  * Every other occurrence of a found name is a name too: the whole name where
@@ -698,9 +735,9 @@ function propagate(
   }
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
-    const bare = t.lower.endsWith("'s") || t.lower.endsWith("’s") ? t.lower.slice(0, -2) : t.lower;
+    const bare = endsWithPossessive(t.lower) ? t.lower.slice(0, -2) : t.lower;
     let matched = false;
-    for (const words of wholes.get(t.lower) ?? []) {
+    for (const words of wholes.get(t.lower) ?? NO_WHOLES) {
       const last = tokens[i + words.length - 1];
       if (!last || !words.every((w, k) => (tokens[i + k] as Token).lower === w)) continue;
       if (last.end - t.start > words.join(" ").length + 2 * words.length) continue;
