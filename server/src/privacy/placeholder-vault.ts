@@ -55,7 +55,9 @@ export class PlaceholderVault {
 
   /** Distinct values redacted, by type. */
   counts(): RedactionCounts {
-    return Object.fromEntries(this.#counts) as RedactionCounts;
+    const counts: RedactionCounts = {};
+    for (const [type, count] of this.#counts) counts[type] = count;
+    return counts;
   }
 
   /** Forgets every value; call when the request ends if the vault may outlive it. */

@@ -32,12 +32,14 @@ export interface RedactableMessage {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** One string slot in the request that may hold personal data. */
+/** One string slot in the request that may hold personal data: `owner[key]`. */
 interface Slot {
   text: string;
   /** JSON text (tool-call arguments): values are stored unescaped and placeholders stay valid JSON. */
   json: boolean;
-  write: (redacted: string) => void;
+  // Owner and key rather than a setter closure: no function is created per slot and request.
+  owner: Json;
+  key: string;
 }
 
 /**
@@ -64,7 +66,7 @@ export function redactChatMessages<M extends RedactableMessage>(
   const recurring = recurringValues(found);
   slots.forEach((slot, i) => {
     const spans = addRecurrences(slot.text, found[i] ?? [], recurring);
-    if (spans.length > 0) slot.write(applySpans(slot, spans, vault));
+    if (spans.length > 0) slot.owner[slot.key] = applySpans(slot.text, slot.json, spans, vault);
   });
   return { messages: copies, vault, counts: vault.counts() };
 }
@@ -72,27 +74,27 @@ export function redactChatMessages<M extends RedactableMessage>(
 function collectSlots(message: Json, slots: Slot[]): void {
   const content = message.content;
   if (typeof content === "string") {
-    slots.push({ text: content, json: false, write: (v) => (message.content = v) });
+    slots.push({ text: content, json: false, owner: message, key: "content" });
   } else if (Array.isArray(content)) {
     for (const part of content) {
       if (isObject(part) && typeof part.text === "string") {
-        slots.push({ text: part.text, json: false, write: (v) => (part.text = v) });
+        slots.push({ text: part.text, json: false, owner: part, key: "text" });
       }
     }
   }
   if (typeof message.refusal === "string") {
-    slots.push({ text: message.refusal, json: false, write: (v) => (message.refusal = v) });
+    slots.push({ text: message.refusal, json: false, owner: message, key: "refusal" });
   }
   const calls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
   for (const call of calls) {
     const fn = isObject(call) ? call.function : undefined;
     if (isObject(fn) && typeof fn.arguments === "string") {
-      slots.push({ text: fn.arguments, json: true, write: (v) => (fn.arguments = v) });
+      slots.push({ text: fn.arguments, json: true, owner: fn, key: "arguments" });
     }
   }
   const legacy = message.function_call;
   if (isObject(legacy) && typeof legacy.arguments === "string") {
-    slots.push({ text: legacy.arguments, json: true, write: (v) => (legacy.arguments = v) });
+    slots.push({ text: legacy.arguments, json: true, owner: legacy, key: "arguments" });
   }
 }
 
@@ -109,6 +111,8 @@ function recurringValues(found: readonly PiiSpan[][]): Map<string, PiiType> {
   return values;
 }
 
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
 function addRecurrences(text: string, spans: PiiSpan[], recurring: Map<string, PiiType>): PiiSpan[] {
   if (recurring.size === 0) return spans;
   const lower = text.toLowerCase();
@@ -117,7 +121,7 @@ function addRecurrences(text: string, spans: PiiSpan[], recurring: Map<string, P
   for (const [value, type] of recurring) {
     for (let at = lower.indexOf(value); at >= 0; at = lower.indexOf(value, at + value.length)) {
       const end = at + value.length;
-      if (/[\p{L}\p{N}_]/u.test(text[at - 1] ?? "") || /[\p{L}\p{N}_]/u.test(text[end] ?? "")) continue;
+      if (WORD_CHAR.test(text[at - 1] ?? "") || WORD_CHAR.test(text[end] ?? "")) continue;
       const overlapping = out.filter((s) => s.start < end && at < s.end);
       // A recurrence replaces shorter detections inside it ("amara" within "amara okonkwo"), never longer ones.
       if (overlapping.some((s) => s.start < at || s.end > end)) continue;
@@ -131,15 +135,15 @@ function addRecurrences(text: string, spans: PiiSpan[], recurring: Map<string, P
   return out === spans ? spans : out.sort((a, b) => a.start - b.start);
 }
 
-function applySpans(slot: Slot, spans: readonly PiiSpan[], vault: PlaceholderVault): string {
+function applySpans(text: string, json: boolean, spans: readonly PiiSpan[], vault: PlaceholderVault): string {
   let out = "";
   let at = 0;
   for (const span of spans) {
-    out += slot.text.slice(at, span.start);
-    out += vault.placeholderFor(span.type, slot.json ? unescapeJson(span.value) : span.value);
+    out += text.slice(at, span.start);
+    out += vault.placeholderFor(span.type, json ? unescapeJson(span.value) : span.value);
     at = span.end;
   }
-  return out + slot.text.slice(at);
+  return out + text.slice(at);
 }
 
 function unescapeJson(value: string): string {
@@ -161,5 +165,5 @@ export function redactText(
   options: { types?: ReadonlySet<PiiType> } = {},
 ): string {
   const spans = detectPii(text, options.types ? { types: options.types } : {});
-  return spans.length === 0 ? text : applySpans({ text, json: false, write: () => {} }, spans, vault);
+  return spans.length === 0 ? text : applySpans(text, false, spans, vault);
 }
