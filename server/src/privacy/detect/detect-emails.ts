@@ -3,6 +3,21 @@ import { type PiiSpan, spanOf } from "./pii-span.ts";
 
 const LOCAL_CHAR = /[\p{L}\p{N}._%+'-]/u;
 const DOMAIN_CHAR = /[\p{L}\p{N}.-]/u;
+
+/** The ASCII codes LOCAL_CHAR and DOMAIN_CHAR accept, to test most characters without a regex. */
+function asciiTable(punctuation: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const ch of `ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789${punctuation}`)
+    table[ch.charCodeAt(0)] = 1;
+  return table;
+}
+const LOCAL_ASCII = asciiTable("._%+'-");
+const DOMAIN_ASCII = asciiTable(".-");
+
+function isCharOf(text: string, i: number, ascii: Uint8Array, pattern: RegExp): boolean {
+  const c = text.charCodeAt(i);
+  return c < 128 ? ascii[c] === 1 : pattern.test(text[i] as string);
+}
 const SHAPE =
   /^[\p{L}\p{N}][\p{L}\p{N}._%+'-]{0,63}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62}[\p{L}\p{N}])?)*\.\p{L}{2,24}$/u;
 
@@ -17,9 +32,9 @@ export function detectEmails(text: string): PiiSpan[] {
   let floor = 0;
   while (at >= 0) {
     let start = at;
-    while (start > floor && LOCAL_CHAR.test(text[start - 1] as string)) start--;
+    while (start > floor && isCharOf(text, start - 1, LOCAL_ASCII, LOCAL_CHAR)) start--;
     let end = at + 1;
-    while (end < text.length && DOMAIN_CHAR.test(text[end] as string)) end++;
+    while (end < text.length && isCharOf(text, end, DOMAIN_ASCII, DOMAIN_CHAR)) end++;
     // Local parts do not start with punctuation; a sentence's full stop is not part of the domain.
     while (start < at && /[._%+'-]/.test(text[start] as string)) start++;
     while (end > at + 1 && /[.-]/.test(text[end - 1] as string)) end--;
