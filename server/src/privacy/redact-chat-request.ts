@@ -122,14 +122,19 @@ function addRecurrences(text: string, spans: PiiSpan[], recurring: Map<string, P
     for (let at = lower.indexOf(value); at >= 0; at = lower.indexOf(value, at + value.length)) {
       const end = at + value.length;
       if (WORD_CHAR.test(text[at - 1] ?? "") || WORD_CHAR.test(text[end] ?? "")) continue;
-      const overlapping = out.filter((s) => s.start < end && at < s.end);
       // A recurrence replaces shorter detections inside it ("amara" within "amara okonkwo"), never longer ones.
-      if (overlapping.some((s) => s.start < at || s.end > end)) continue;
-      if (overlapping.length === 1 && overlapping[0]?.start === at && overlapping[0]?.end === end) continue;
-      out = [
-        ...out.filter((s) => !overlapping.includes(s)),
-        { type, start: at, end, value: text.slice(at, end) },
-      ];
+      let overlapping = 0;
+      let inside = true;
+      let same = false;
+      for (const s of out) {
+        if (s.start >= end || at >= s.end) continue;
+        overlapping++;
+        if (s.start < at || s.end > end) inside = false;
+        if (s.start === at && s.end === end) same = true;
+      }
+      if (!inside || (overlapping === 1 && same)) continue;
+      out = out.filter((s) => s.start >= end || at >= s.end);
+      out.push({ type, start: at, end, value: text.slice(at, end) });
     }
   }
   return out === spans ? spans : out.sort((a, b) => a.start - b.start);
