@@ -61,6 +61,8 @@ function toolCallsOf(message: Json): Json[] {
 export class ChatStreamRestorer {
   readonly #vault: PlaceholderVault;
   readonly #streams = new Map<string, PlaceholderStreamRestorer>();
+  /** `index:field` stream keys per choice index, one per text field: built once, not on every chunk. */
+  readonly #fieldKeys = new Map<number, readonly string[]>();
 
   constructor(vault: PlaceholderVault) {
     this.#vault = vault;
@@ -78,10 +80,11 @@ export class ChatStreamRestorer {
         choice.delta = {};
       }
       const delta = choice.delta as Json;
-      for (const field of TEXT_FIELDS) {
+      const keys = this.#keysOf(index);
+      TEXT_FIELDS.forEach((field, f) => {
         const value = delta[field];
-        if (typeof value === "string") delta[field] = this.#stream(`${index}:${field}`).push(value);
-      }
+        if (typeof value === "string") delta[field] = this.#stream(keys[f] as string).push(value);
+      });
       for (const call of toolCallsOf(delta)) {
         const fn = call.function;
         if (isObject(fn) && typeof fn.arguments === "string") {
@@ -106,6 +109,15 @@ export class ChatStreamRestorer {
       this.#flushChoice(index, delta);
       return { index, delta };
     });
+  }
+
+  #keysOf(index: number): readonly string[] {
+    let keys = this.#fieldKeys.get(index);
+    if (!keys) {
+      keys = TEXT_FIELDS.map((field) => `${index}:${field}`);
+      this.#fieldKeys.set(index, keys);
+    }
+    return keys;
   }
 
   #stream(key: string, json = false): PlaceholderStreamRestorer {
