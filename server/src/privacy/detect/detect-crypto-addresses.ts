@@ -4,6 +4,7 @@ import { type PiiSpan, spanOf } from "./pii-span.ts";
 
 const ETHEREUM = /(?<![\w])0x[0-9a-fA-F]{40}(?![\w])/g;
 const BITCOIN_LEGACY = /(?<![\w])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![\w])/g;
+const BECH32_PREFIX = /bc1|tb1/i;
 const BECH32 = /(?<![\w])(?:bc1|tb1|BC1|TB1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,87}(?![\w])/g;
 
 /**
@@ -15,7 +16,8 @@ const BECH32 = /(?<![\w])(?:bc1|tb1|BC1|TB1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,87}(?!
  */
 export function detectCryptoAddresses(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
-  for (const m of text.matchAll(ETHEREUM)) {
+  // Quick scans for each shape's prefix before the patterns, which test a lookbehind at every position.
+  for (const m of text.includes("0x") ? text.matchAll(ETHEREUM) : []) {
     const hex = m[0].slice(2);
     const checksummed = hex !== hex.toLowerCase() && hex !== hex.toUpperCase();
     if (checksummed && !isAddress(m[0], { strict: true })) continue;
@@ -24,7 +26,7 @@ export function detectCryptoAddresses(text: string): PiiSpan[] {
   for (const m of text.matchAll(BITCOIN_LEGACY)) {
     if (base58CheckValid(m[0])) spans.push(spanOf(text, "CRYPTO", m.index, m.index + m[0].length));
   }
-  for (const m of text.matchAll(BECH32)) {
+  for (const m of BECH32_PREFIX.test(text) ? text.matchAll(BECH32) : []) {
     if (bech32Valid(m[0])) spans.push(spanOf(text, "CRYPTO", m.index, m.index + m[0].length));
   }
   return spans;
