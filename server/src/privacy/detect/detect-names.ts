@@ -304,16 +304,20 @@ function contextBefore(text: string, tokens: readonly Token[], index: number): n
     count++;
   }
   if (count === 0) return 0;
-  const word = (n: number) => (tokens[index - n] as Token).lower;
-  if (count > 1 && STRONG_BEFORE.has(`${word(2)}_${word(1)}`)) return 2;
-  let lastAt = 1;
+  // The words before the run, nearest first ("" past the clause); no closure, as this runs per capitalised word.
+  const w1 = (tokens[index - 1] as Token).lower;
+  const w2 = count > 1 ? (tokens[index - 2] as Token).lower : "";
+  const w3 = count > 2 ? (tokens[index - 3] as Token).lower : "";
+  if (w2 !== "" && STRONG_LAST.has(w1) && STRONG_BEFORE.has(`${w2}_${w1}`)) return 2;
   // "named him Mark", "call her Jo": the pronoun sits between the verb and the name.
-  if (count > 1 && PRONOUNS.has(word(1))) lastAt = 2;
-  const last = word(lastAt);
+  const pronoun = w2 !== "" && PRONOUNS.has(w1);
+  const last = pronoun ? w2 : w1;
+  const before1 = pronoun ? w3 : w2;
+  const before2 = pronoun ? "" : w3;
   if (STRONG_LAST.has(last)) {
     if (STRONG_BEFORE.has(last)) return 2;
-    if (count > lastAt && STRONG_BEFORE.has(`${word(lastAt + 1)}_${last}`)) return 2;
-    if (count > lastAt + 1 && STRONG_BEFORE.has(`${word(lastAt + 2)}_${word(lastAt + 1)}_${last}`)) return 2;
+    if (before1 !== "" && STRONG_BEFORE.has(`${before1}_${last}`)) return 2;
+    if (before2 !== "" && STRONG_BEFORE.has(`${before2}_${before1}_${last}`)) return 2;
   }
   return WEAK_BEFORE.has(last) ? 1 : 0;
 }
