@@ -169,6 +169,11 @@ function isYear(text: string, t: Tok): boolean {
   );
 }
 
+/** The part of the text from token `a` to token `b`. */
+function fromTo(a: Tok, b: Tok): { start: number; end: number } {
+  return { start: a.start, end: b.end };
+}
+
 /**
  * Street cores, found from each number outwards: `24 Clarke Avenue`,
  * `Koskikatu 25`, `Rue de la Paix 5`, `12 rue de la Paix`, `Wesselényi u. 94`,
@@ -177,8 +182,6 @@ function isYear(text: string, t: Tok): boolean {
 function streetCores(text: string, lowerMode: boolean): Array<{ start: number; end: number }> {
   const toks = tokens(text);
   const found: Array<{ start: number; end: number }> = [];
-  if (toks.length === 0) return found;
-  const add = (a: Tok, b: Tok) => found.push({ start: a.start, end: b.end });
 
   for (let i = 0; i < toks.length; i++) {
     const n = toks[i] as Tok;
@@ -186,7 +189,7 @@ function streetCores(text: string, lowerMode: boolean): Array<{ start: number; e
     const prev = toks[i - 1];
 
     // U: a unit on its own, "Apt. 5", "Suite 210".
-    if (prev && UNITS.has(prev.lower) && n.spaced) add(prev, n);
+    if (prev && UNITS.has(prev.lower) && n.spaced) found.push(fromTo(prev, n));
 
     // A and C2, forwards from the number: "24 Clarke Avenue (5)", "12 rue de la Paix".
     let j = i + 1;
@@ -200,7 +203,7 @@ function streetCores(text: string, lowerMode: boolean): Array<{ start: number; e
         let k = j + 1;
         while (k < toks.length && k <= j + 5 && toks[k]?.spaced && isInStreet(toks[k], lowerMode)) k++;
         while (k - 1 > j && LINKS.has((toks[k - 1] as Tok).lower)) k--;
-        if (k - 1 > j) add(n, toks[k - 1] as Tok);
+        if (k - 1 > j) found.push(fromTo(n, toks[k - 1] as Tok));
         break;
       }
       if (j > streetStart && SUFFIXES.has(t.lower) && !t.num) suffixAt = j;
@@ -210,7 +213,7 @@ function streetCores(text: string, lowerMode: boolean): Array<{ start: number; e
     }
     if (suffixAt > 0) {
       const after = toks[suffixAt + 1];
-      add(n, isHouseNumber(text, after) && after?.spaced ? after : (toks[suffixAt] as Tok));
+      found.push(fromTo(n, isHouseNumber(text, after) && after?.spaced ? after : (toks[suffixAt] as Tok)));
     }
 
     if (!prev || !n.spaced) continue;
@@ -219,7 +222,7 @@ function streetCores(text: string, lowerMode: boolean): Array<{ start: number; e
       let s = i - 1;
       while (s > i - 4 && isInStreet(toks[s - 1], lowerMode) && toks[s]?.spaced) s--;
       if (isHouseNumber(text, toks[s - 1]) && toks[s]?.spaced) s--;
-      add(toks[s] as Tok, n);
+      found.push(fromTo(toks[s] as Tok, n));
       continue;
     }
     // C1 and D, backwards from the number: "Avenida Paulista 1000", "Wesselényi u. 94".
@@ -234,7 +237,7 @@ function streetCores(text: string, lowerMode: boolean): Array<{ start: number; e
         while (suffixFirst && s > k - 3 && isInStreet(toks[s - 1], lowerMode) && toks[s]?.spaced) s--;
         while (s < k && LINKS.has((toks[s] as Tok).lower)) s++;
         if (isHouseNumber(text, toks[s - 1]) && ((toks[s] as Tok).spaced || (toks[s] as Tok).comma)) s--;
-        add(toks[s] as Tok, n);
+        found.push(fromTo(toks[s] as Tok, n));
         matched = true;
         break;
       }
@@ -251,8 +254,8 @@ function streetCores(text: string, lowerMode: boolean): Array<{ start: number; e
       const unitAfter =
         next !== undefined && UNITS.has(next.lower) && (next.spaced || next.comma || next.newline);
       if (isHouseNumber(text, lead) && (lead as Tok).lower.length >= 2 && (toks[k + 1] as Tok).spaced)
-        add(lead as Tok, n);
-      else if (unitAfter) add(toks[k + 1] as Tok, n);
+        found.push(fromTo(lead as Tok, n));
+      else if (unitAfter) found.push(fromTo(toks[k + 1] as Tok, n));
     }
   }
   return found;
