@@ -4,8 +4,10 @@ import { UpstreamTimeoutError } from "@masque/shared";
 
 // One pool per scheme, kept per origin by the agent. Free sockets close after 4 s
 // (sooner if the provider's Keep-Alive header says so), as undici's fetch did, so
-// we do not reuse a connection the provider is about to drop.
-const agentOptions = { keepAlive: true, maxSockets: 256, timeout: 4_000 };
+// we do not reuse a connection the provider is about to drop. No cap on sockets
+// per origin, as with fetch: each open stream holds one for its whole length, so a
+// cap would make the next chat wait for someone else's answer to end.
+const agentOptions = { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, timeout: 4_000 };
 const httpAgent = new http.Agent(agentOptions);
 const httpsAgent = new https.Agent(agentOptions);
 const utf8 = new TextDecoder();

@@ -26,6 +26,9 @@ const closedEarly: string[] = [];
 let server: http.Server;
 let baseUrl = "";
 let sockets = 0;
+/** Requests to /gather wait here until `gatherUntil` of them have arrived, then all are answered. */
+const gathered: http.ServerResponse[] = [];
+let gatherUntil = Number.POSITIVE_INFINITY;
 
 beforeAll(async () => {
   server = http.createServer(async (req, res) => {
@@ -47,6 +50,10 @@ beforeAll(async () => {
         return res.writeHead(429).end("slow down");
       case "/hang":
         return; // never answers
+      case "/gather":
+        gathered.push(res);
+        if (gathered.length >= gatherUntil) for (const r of gathered.splice(0)) r.writeHead(200).end("{}");
+        return;
       case "/sse":
         res.writeHead(200, { "content-type": "text/event-stream" });
         return res.end('data: {"a":1}\n\ndata: [DONE]\n\n');
@@ -145,6 +152,16 @@ describe("postToProvider", () => {
     abort.abort(reason);
     await expect(pending).rejects.toBe(reason);
     await expect.poll(() => closedEarly.includes("/trickle")).toBe(true);
+  });
+
+  it("opens as many connections to one provider as there are calls in flight: none waits for another's answer", async () => {
+    // More than a capped pool would hold (Node's agents used to default to 256 per origin).
+    gatherUntil = 600;
+    const responses = await Promise.all(
+      Array.from({ length: 600 }, () => call("/gather", { timeoutMs: 20_000 })),
+    );
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    await Promise.all(responses.map((r) => r.bytes()));
   });
 
   it("rejects with the abort reason when aborted before the headers", async () => {
