@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Principal } from "../auth/principal.ts";
 import { openDatabase } from "../db/open-database.ts";
+import { recordPreparedSql } from "../db/record-prepared-sql.ts";
 import { accounts } from "../db/schema.ts";
 import { accountCredits } from "./account-credits.ts";
 import { grantUsd } from "./grant-credit.ts";
@@ -23,14 +24,10 @@ describe("an account's credits", () => {
     }
 
     // Keep the SQL the function runs, to ask SQLite how it runs it.
-    const prepare = db.$client.prepare.bind(db.$client);
-    const sqlRun: string[] = [];
-    db.$client.prepare = ((source: string) => {
-      sqlRun.push(source);
-      return prepare(source);
-    }) as typeof db.$client.prepare;
+    const recorded = recordPreparedSql(db);
     const credits = accountCredits(db, "acct_a");
-    db.$client.prepare = prepare;
+    recorded.stop();
+    const sqlRun = recorded.sql;
     expect(credits.map((c) => [c.kind, c.amount]).sort()).toEqual([
       ["grant", 2_000_000],
       ["payment", 5_000_000],

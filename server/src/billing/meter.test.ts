@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Principal } from "../auth/principal.ts";
 import { openDatabase } from "../db/open-database.ts";
+import { recordPreparedSql } from "../db/record-prepared-sql.ts";
 import { accounts } from "../db/schema.ts";
 import { grantUsd } from "./grant-credit.ts";
 import { balanceOf, books } from "./ledger.ts";
@@ -102,14 +103,10 @@ describe("the meter", () => {
         now,
       });
     pair();
-    let compiled = 0;
-    const prepare = db.$client.prepare.bind(db.$client);
-    db.$client.prepare = ((source: string) => {
-      compiled++;
-      return prepare(source);
-    }) as typeof db.$client.prepare;
+    const compiled = recordPreparedSql(db);
     pair();
-    expect(compiled).toBe(0);
+    compiled.stop();
+    expect(compiled.sql).toEqual([]);
   });
 
   it("refuses with 402 what the credit cannot cover, saying what is missing", () => {

@@ -3,6 +3,7 @@ import type { Principal } from "@masque/server/auth/principal.ts";
 import { reserve, settle } from "@masque/server/billing/meter.ts";
 import { commitTogether } from "@masque/server/db/group-commit.ts";
 import { type Db, openDatabase } from "@masque/server/db/open-database.ts";
+import { recordPreparedSql } from "@masque/server/db/record-prepared-sql.ts";
 
 /** One ledger load run: how many callers, for how long, on which store. */
 export interface LedgerLoadOptions {
@@ -41,12 +42,7 @@ const COST_MICRO = 1_190;
  */
 export async function runLedgerLoad(o: LedgerLoadOptions): Promise<LedgerLoadResult> {
   const db = openDatabase(o.dataDir);
-  let prepared = 0;
-  const prepare = db.$client.prepare.bind(db.$client);
-  db.$client.prepare = ((source: string) => {
-    prepared++;
-    return prepare(source);
-  }) as typeof db.$client.prepare;
+  const compiled = recordPreparedSql(db);
   const principals = o.keys.map((key) => principalOf(db, key));
   let pairs = 0;
   let errors = 0;
@@ -72,12 +68,12 @@ export async function runLedgerLoad(o: LedgerLoadOptions): Promise<LedgerLoadRes
       }
     }
   };
-  const countFrom = prepared;
+  const countFrom = compiled.sql.length;
   const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: o.callers }, caller));
   const elapsedMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  const statementsPerPair = pairs ? (prepared - countFrom) / pairs : 0;
+  const statementsPerPair = pairs ? (compiled.sql.length - countFrom) / pairs : 0;
   db.$client.close();
   return { pairs, errors, firstError, elapsedMs, cpuMs: (used.user + used.system) / 1000, statementsPerPair };
 }
