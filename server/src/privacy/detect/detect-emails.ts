@@ -1,16 +1,11 @@
 import validator from "validator";
+import { asciiTable } from "./ascii-table.ts";
 import { type PiiSpan, spanOf } from "./pii-span.ts";
 
 const LOCAL_CHAR = /[\p{L}\p{N}._%+'-]/u;
 const DOMAIN_CHAR = /[\p{L}\p{N}.-]/u;
 
 /** The ASCII codes LOCAL_CHAR and DOMAIN_CHAR accept, to test most characters without a regex. */
-function asciiTable(punctuation: string): Uint8Array {
-  const table = new Uint8Array(128);
-  for (const ch of `ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789${punctuation}`)
-    table[ch.charCodeAt(0)] = 1;
-  return table;
-}
 const LOCAL_ASCII = asciiTable("._%+'-");
 const DOMAIN_ASCII = asciiTable(".-");
 

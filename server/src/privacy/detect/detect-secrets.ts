@@ -1,3 +1,4 @@
+import { asciiTable } from "./ascii-table.ts";
 import { type PiiSpan, spanOf } from "./pii-span.ts";
 
 /** Credentials with a recognisable shape: the whole match is the secret. */
@@ -49,9 +50,7 @@ const NOT_A_SECRET =
 const HIGH_ENTROPY = /(?:^|[^A-Za-z0-9+/_-])([A-Za-z0-9+/_-]{24,}={0,2})(?![A-Za-z0-9+/_-])/g;
 
 /** `TOKEN_CHAR[c]` is 1 for the ASCII codes a HIGH_ENTROPY run is made of. */
-const TOKEN_CHAR = new Uint8Array(128);
-for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
-  TOKEN_CHAR[ch.charCodeAt(0)] = 1;
+const TOKEN_CHAR = asciiTable("+/_-");
 
 /** Whether 24 token characters occur in a row: without such a run HIGH_ENTROPY cannot match, and prose has none. */
 function hasLongRun(text: string): boolean {
