@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import type { Readable } from "node:stream";
 import { UpstreamTimeoutError } from "@masque/shared";
 
 // One pool per scheme, kept per origin by the agent. Free sockets close after 4 s
@@ -82,14 +83,20 @@ export function httpPost(
         body: res,
         bytes: () => readAll(res),
         json: async () => JSON.parse(utf8.decode(await readAll(res))),
-        discard: () => {
-          if (res.complete) res.resume();
-          else res.destroy();
-        },
+        discard: () => releaseBody(res),
       });
     });
     request.end(body);
   });
+}
+
+/**
+ * Stops reading a response body: one that has arrived whole is drained, which
+ * keeps its connection for the next request; any other is destroyed, closing it.
+ */
+export function releaseBody(body: Readable & { complete?: boolean }): void {
+  if (body.complete) body.resume();
+  else body.destroy();
 }
 
 function readAll(res: http.IncomingMessage): Promise<Buffer> {

@@ -6,7 +6,7 @@ import {
   UpstreamTimeoutError,
 } from "@masque/shared";
 import { upstreamHeaders } from "../privacy/strip-identity.ts";
-import { type HttpPostResponse, httpPost } from "./http-post.ts";
+import { type HttpPostResponse, httpPost, releaseBody } from "./http-post.ts";
 import type { AdapterCallOptions } from "./provider-adapter.ts";
 import type { ProviderConfig } from "./providers-config.ts";
 import { readSseData } from "./sse.ts";
@@ -110,10 +110,7 @@ export async function* readEventsWithIdleTimeout(
     }
   } finally {
     clearTimeout(timer);
-    if (!body.readableEnded) {
-      if (body.complete) body.resume();
-      else body.destroy();
-    }
+    if (!body.readableEnded) releaseBody(body);
   }
 }
 
