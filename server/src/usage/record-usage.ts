@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { type Principal, usageSource } from "../auth/principal.ts";
+import { utcDay } from "../billing/periods.ts";
 import type { Db } from "../db/open-database.ts";
 import { preparedFor } from "../db/prepared-for.ts";
 import { usageCounters } from "../db/schema.ts";
@@ -46,7 +47,7 @@ export function recordUsage(
   statements(db).addUsage.run({
     source: usageSource(principal),
     accountId: principal.accountId,
-    day: now.toISOString().slice(0, 10),
+    day: utcDay(now),
     model,
     promptTokens: usage.promptTokens,
     completionTokens: usage.completionTokens,
