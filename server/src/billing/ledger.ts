@@ -12,7 +12,6 @@ export const books = {
   usd: (accountId: string) => `acct:${accountId}:usd`,
   plan: (accountId: string, month: string) => `acct:${accountId}:plan:${month}`,
   diem: (accountId: string, day: string) => `acct:${accountId}:diem:${day}`,
-  hold: (reservationId: string) => `hold:${reservationId}`,
   issuance: (kind: "usd" | "plan" | "diem") => `issuance:${kind}`,
   revenue: (kind: "usd" | "plan" | "diem") => `revenue:${kind}`,
 } as const;

@@ -28,14 +28,19 @@ describe("the meter", () => {
     grantUsd(db, accountId, 1_000_000);
     const r = reserve(db, { principal, model: "m", maxCostMicro: 300_000, diemCreditMicro: 0, now });
     expect(r.held).toEqual({ diem: 0, plan: 0, usd: 300_000 });
-    expect(balanceOf(db, books.usd(accountId))).toBe(700_000);
+    // A hold moves no money: it only keeps the amount from being spent twice.
+    expect(balanceOf(db, books.usd(accountId))).toBe(1_000_000);
     expect(r.available).toEqual({ diem: 0, plan: 0, usd: 700_000 });
+    expect(availableCredit(db, accountId, now)).toEqual(r.available);
+    expect(() =>
+      reserve(db, { principal, model: "m", maxCostMicro: 700_001, diemCreditMicro: 0, now }),
+    ).toThrow(/may cost up to/);
     expect(settle(db, r, 120_000, { now })).toEqual({
       charged: { diem: 0, plan: 0, usd: 120_000 },
       available: { diem: 0, plan: 0, usd: 880_000 },
     });
     expect(balanceOf(db, books.usd(accountId))).toBe(880_000);
-    expect(balanceOf(db, books.hold(r.id))).toBe(0);
+    expect(balanceOf(db, books.revenue("usd"))).toBe(120_000);
     expect(settle(db, r, 120_000, { now }).charged).toEqual({ diem: 0, plan: 0, usd: 0 });
     expect(balanceOf(db, books.usd(accountId))).toBe(880_000);
     expect(ledgerSum()).toBe(0);

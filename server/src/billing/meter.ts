@@ -50,6 +50,19 @@ const statements = preparedFor((db) => {
       })
       .where(and(eq(reservations.id, p("id")), eq(reservations.status, "held")))
       .prepare(),
+    /**
+     * An account's open holds on the books it can spend now: a hold takes nothing
+     * from its books, it only keeps the amount from being spent twice.
+     */
+    openHolds: db
+      .select({
+        diem: sql<number>`coalesce(sum(case when ${reservations.diemBook} = ${p("diemBook")} then ${reservations.heldDiem} else 0 end), 0)`,
+        plan: sql<number>`coalesce(sum(case when ${reservations.planBook} = ${p("planBook")} then ${reservations.heldPlan} else 0 end), 0)`,
+        usd: sql<number>`coalesce(sum(${reservations.heldUsd}), 0)`,
+      })
+      .from(reservations)
+      .where(and(eq(reservations.accountId, p("accountId")), eq(reservations.status, "held")))
+      .prepare(),
     /** What a key spent (or holds) since a time, per kind of credit. */
     keySpend: db
       .select({
@@ -83,14 +96,20 @@ export interface HeldReservation extends Reservation {
   available: BucketAmounts;
 }
 
-/** What an account can spend right now, per bucket, in micro-USD (one query for the three books). */
+/**
+ * What an account can spend right now, per bucket, in micro-USD: its three
+ * books (one query) less what its requests in flight hold on them (another).
+ */
 export function availableCredit(db: Db, accountId: string, now: Date): BucketAmounts {
-  const [diem = 0, plan = 0, usd = 0] = balancesOf(db, [
-    books.diem(accountId, utcDay(now)),
-    books.plan(accountId, utcMonth(now)),
-    books.usd(accountId),
-  ]);
-  return { diem, plan, usd };
+  const diemBook = books.diem(accountId, utcDay(now));
+  const planBook = books.plan(accountId, utcMonth(now));
+  const [diem = 0, plan = 0, usd = 0] = balancesOf(db, [diemBook, planBook, books.usd(accountId)]);
+  const held = statements(db).openHolds.get({ accountId, diemBook, planBook }) ?? {
+    diem: 0,
+    plan: 0,
+    usd: 0,
+  };
+  return { diem: diem - held.diem, plan: plan - held.plan, usd: usd - held.usd };
 }
 
 export interface ReserveOptions {
@@ -108,6 +127,10 @@ export interface ReserveOptions {
  * today's DIEM credit, then the plan's credit, then the USD balance — in one
  * SQLite transaction, so concurrent requests can never overdraw an account.
  * Grants the day's DIEM credit and the month's plan credit on the way.
+ *
+ * A hold is its `reservations` row alone: no money moves until the request
+ * is settled, and what is available is the books less the open holds. That
+ * keeps a request's ledger writes to one posting, the charge.
  */
 export function reserve(db: Db, o: ReserveOptions): HeldReservation {
   const now = o.now ?? new Date();
@@ -128,16 +151,6 @@ export function reserve(db: Db, o: ReserveOptions): HeldReservation {
     const id = sortableId("res");
     const diemBook = books.diem(accountId, utcDay(now));
     const planBook = books.plan(accountId, utcMonth(now));
-    post(db, {
-      kind: "reserve",
-      accountId,
-      entries: [
-        [diemBook, -held.diem],
-        [planBook, -held.plan],
-        [books.usd(accountId), -held.usd],
-        [books.hold(id), held.diem + held.plan + held.usd],
-      ],
-    });
     statements(db).insertReservation.run({
       id,
       accountId,
@@ -200,8 +213,8 @@ export interface SettleResult {
 
 /**
  * Charges the actual cost of a finished request (never more than was held),
- * in spend order, and returns the rest of the hold to where it came from.
- * Settling twice is a no-op, so a late retry cannot charge again.
+ * in spend order, from the books the hold was on, and closes the hold, which
+ * frees the rest. Settling twice is a no-op, so a late retry cannot charge again.
  */
 export function settle(
   db: Db,
@@ -231,17 +244,19 @@ export function settle(
       model: at.model ?? null,
     });
     if (closed.changes === 0) return { charged: { diem: 0, plan: 0, usd: 0 }, available: available() };
-    const source = {
-      diem: reservation.diemBook,
-      plan: reservation.planBook,
-      usd: books.usd(reservation.accountId),
-    };
-    const entries: Array<[string, number]> = [[books.hold(reservation.id), -heldTotal]];
-    for (const bucket of spendOrder) {
-      entries.push([books.revenue(bucket), charged[bucket]]);
-      entries.push([source[bucket], reservation.held[bucket] - charged[bucket]]);
+    if (!released) {
+      const source = {
+        diem: reservation.diemBook,
+        plan: reservation.planBook,
+        usd: books.usd(reservation.accountId),
+      };
+      const entries: Array<[string, number]> = [];
+      for (const bucket of spendOrder) {
+        entries.push([source[bucket], -charged[bucket]]);
+        entries.push([books.revenue(bucket), charged[bucket]]);
+      }
+      post(db, { kind: "settle", accountId: reservation.accountId, entries });
     }
-    post(db, { kind: "settle", accountId: reservation.accountId, entries });
     return { charged, available: available() };
   });
 }

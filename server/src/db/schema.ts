@@ -90,10 +90,11 @@ export const usageCounters = sqliteTable(
  * The double-entry ledger, in integer micro-USD. Every transaction's entries
  * sum to zero; `ledger_balances` is kept in the same database transaction.
  * Books: `acct:<id>:usd`, `acct:<id>:plan:<YYYY-MM>`, `acct:<id>:diem:<YYYY-MM-DD>`
- * (never below zero), `hold:<reservation>`, and the system's `issuance:*` and
- * `revenue:*` books.
+ * (never below zero), and the system's `issuance:*` and `revenue:*` books
+ * (`hold:<reservation>` books are from releases before migration 0009: holds
+ * are `reservations` rows now, and move no money).
  *
- * Every chat request writes here twice, so each write touches as few B-trees
+ * Every paid chat request posts here once, so each write touches as few B-trees
  * as it can: `ledger_transactions`, `ledger_balances` and `reservations` are
  * WITHOUT ROWID tables (migration 0007; drizzle does not model that, so a
  * migration that rebuilds one of them must keep it), the idempotency index
@@ -141,7 +142,11 @@ export const ledgerBalances = sqliteTable("ledger_balances", {
   balance: integer("balance").notNull().default(0),
 });
 
-/** Credit held for a request in flight, settled to the actual cost when it ends. */
+/**
+ * Credit held for a request in flight: while `held`, its account can spend that
+ * much less (no money moves); settled to the actual cost, which is posted to
+ * the ledger, when it ends.
+ */
 export const reservations = sqliteTable(
   "reservations",
   {
@@ -167,7 +172,8 @@ export const reservations = sqliteTable(
   },
   (t) => [
     index("reservations_key_idx").on(t.keyId, t.createdAt),
-    index("reservations_account_idx").on(t.accountId),
+    // An account's open holds (what it cannot spend now) and its settled usage by day, both by range.
+    index("reservations_account_status_idx").on(t.accountId, t.status, t.createdAt),
   ],
 );
 

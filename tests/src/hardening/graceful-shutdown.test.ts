@@ -142,7 +142,7 @@ describe("SIGTERM during live streams", () => {
       expect(Date.now() - signalled).toBeLessThan(GRACE_MS + 5_000);
 
       // Every hold was settled: short streams at the provider's count, cut ones at what they sent.
-      expect(ledgerState(gateway)).toEqual({ sum: 0, negative: [], held: 0, openHolds: 0 });
+      expect(ledgerState(gateway)).toEqual({ sum: 0, negative: [], held: 0, drifted: 0 });
       const charges = gateway.sql<{ model: string; charged: number }>(
         `select model, charged_diem + charged_plan + charged_usd as charged from reservations order by model`,
       );
@@ -194,7 +194,7 @@ describe("SIGTERM during live streams", () => {
       const again = await startMasque({ dataDir: gateway.dataDir });
       await again.stop();
       expect(again.output()).toMatch(/"released":3.*released credit holds left by an earlier run/);
-      expect(ledgerState(gateway)).toEqual({ sum: 0, negative: [], held: 0, openHolds: 0 });
+      expect(ledgerState(gateway)).toEqual({ sum: 0, negative: [], held: 0, drifted: 0 });
       const [charged] = gateway.sql<{ c: number }>(
         "select sum(charged_diem + charged_plan + charged_usd) as c from reservations",
       );

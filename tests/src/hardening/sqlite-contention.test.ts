@@ -98,7 +98,7 @@ describe("a second process holding SQLite's write lock", () => {
       "select coalesce(sum(requests), 0) as n from usage_counters where model = 'paid'",
     );
     expect(counted[0]?.n).toBe(24);
-    expect(ledgerState(gateway)).toEqual({ sum: 0, negative: [], held: 0, openHolds: 0 });
+    expect(ledgerState(gateway)).toEqual({ sum: 0, negative: [], held: 0, drifted: 0 });
     // The other process's write landed too.
     expect(gateway.sql("select id from accounts where id = 'acct_lock_holder'")).toHaveLength(1);
   });

@@ -172,6 +172,6 @@ describe("provider failures mid-stream", () => {
   });
 
   it("leaves the ledger balanced, with no hold open", () => {
-    expect(ledgerState(gateway)).toEqual({ sum: 0, negative: [], held: 0, openHolds: 0 });
+    expect(ledgerState(gateway)).toEqual({ sum: 0, negative: [], held: 0, drifted: 0 });
   });
 });

@@ -142,7 +142,7 @@ describe(`${CLIENTS} concurrent streaming clients`, () => {
       expect(after.heapUsed).toBeLessThan(before.heapUsed + 16 * MB);
 
       // The ledger: one settled reservation per paid stream, balanced, nothing left held.
-      expect(ledgerState(gateway)).toEqual({ sum: 0, negative: [], held: 0, openHolds: 0 });
+      expect(ledgerState(gateway)).toEqual({ sum: 0, negative: [], held: 0, drifted: 0 });
       const [settled] = gateway.sql<{ n: number }>(
         "select count(*) as n from reservations where model = 'frontier' and status = 'settled'",
       );

@@ -96,17 +96,20 @@ export async function startHardeningGateway(
   };
 }
 
-/** The ledger's invariants: every transaction sums to zero, no account book below zero, no hold left open. */
+/**
+ * The ledger's invariants: entries sum to zero, no account book below zero, no
+ * hold left open, and every book's balance is the sum of its entries.
+ */
 export function ledgerState(gateway: HardeningGateway) {
   const [sum] = gateway.sql<{ s: number }>("select coalesce(sum(amount), 0) as s from ledger_entries");
   const negative = gateway.sql<{ book: string }>(
     "select book from ledger_balances where book like 'acct:%' and balance < 0",
   );
   const held = gateway.sql<{ id: string }>("select id from reservations where status = 'held'");
-  const openHolds = gateway.sql<{ book: string }>(
-    "select book from ledger_balances where book like 'hold:%' and balance != 0",
+  const drifted = gateway.sql<{ book: string }>(
+    "select b.book from ledger_balances b left join (select book, sum(amount) as s from ledger_entries group by book) e using (book) where b.balance != coalesce(e.s, 0)",
   );
-  return { sum: sum?.s ?? 0, negative, held: held.length, openHolds: openHolds.length };
+  return { sum: sum?.s ?? 0, negative, held: held.length, drifted: drifted.length };
 }
 
 /** Resident memory of a process, in bytes, from /proc. */
