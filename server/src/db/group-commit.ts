@@ -1,5 +1,5 @@
 import type { Db } from "./open-database.ts";
-import { writeTransaction } from "./write-transaction.ts";
+import { inSavepoint, writeTransaction } from "./write-transaction.ts";
 
 interface Queued {
   work: () => unknown;
@@ -60,8 +60,8 @@ function flush(db: Db, group: Group): void {
     writeTransaction(db, () => {
       for (const item of batch) {
         try {
-          // Nested: a savepoint, released into the batch or rolled back alone.
-          outcomes.push({ ok: true, value: writeTransaction(db, item.work) });
+          // Released into the batch, or rolled back alone.
+          outcomes.push({ ok: true, value: inSavepoint(db, item.work) });
         } catch (error) {
           outcomes.push({ ok: false, error });
         }
