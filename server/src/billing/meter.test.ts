@@ -114,6 +114,30 @@ describe("the meter", () => {
     expect(compiled.sql).toEqual([]);
   });
 
+  it("finds an account's open holds through their index when reading what it can spend", () => {
+    const { db, accountId, principal } = setup();
+    grantUsd(db, accountId, 1_000_000);
+    for (let i = 0; i < 3; i++) {
+      settle(db, reserve(db, { principal, model: "m", maxCostMicro: 1_000, diemCreditMicro: 0, now }), 10);
+    }
+    reserve(db, { principal, model: "m", maxCostMicro: 2_000, diemCreditMicro: 0, now });
+    // A fresh connection compiles the meter's statements, so the test can ask SQLite how it runs them.
+    const fresh = openDatabase(path.dirname(db.$client.name));
+    const recorded = recordPreparedSql(fresh);
+    expect(availableCredit(fresh, accountId, now)).toEqual({ diem: 0, plan: 0, usd: 1_000_000 - 30 - 2_000 });
+    recorded.stop();
+    const query = recorded.sql.find((q) => q.includes('"ledger_balances"') && q.includes('"reservations"'));
+    const params = Array((query?.match(/\?/g) ?? []).length).fill("x");
+    const plan = (
+      fresh.$client.prepare(`explain query plan ${query}`).all(params) as Array<{ detail: string }>
+    )
+      .map((r) => r.detail)
+      .join("\n");
+    expect(plan).toContain("reservations_account_status_idx (account_id=? AND status=?)");
+    expect(plan).not.toMatch(/SCAN reservations/);
+    fresh.$client.close();
+  });
+
   it("refuses with 402 what the credit cannot cover, saying what is missing", () => {
     const { db, accountId, principal } = setup();
     grantUsd(db, accountId, 100);

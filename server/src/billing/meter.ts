@@ -6,16 +6,20 @@ import {
   spendOrder,
   splitSpend,
 } from "@masque/shared";
-import { and, eq, gte, ne, sql } from "drizzle-orm";
+import { and, eq, gte, ne, type Placeholder, sql } from "drizzle-orm";
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/open-database.ts";
 import { preparedFor } from "../db/prepared-for.ts";
-import { reservations } from "../db/schema.ts";
+import { ledgerBalances, reservations } from "../db/schema.ts";
 import { writeTransaction } from "../db/write-transaction.ts";
 import { grantDiemCredit, grantPlanCredit } from "./credit-grants.ts";
-import { balancesOf, books, post } from "./ledger.ts";
+import { books, post } from "./ledger.ts";
 import { periodStart, utcDay, utcMonth } from "./periods.ts";
 import { sortableId } from "./sortable-id.ts";
+
+/** A book's balance as a scalar subquery (0 for a book never posted to). */
+const bookBalance = (book: Placeholder) =>
+  sql`coalesce((select ${ledgerBalances.balance} from ${ledgerBalances} where ${ledgerBalances.book} = ${book}), 0)`;
 
 const statements = preparedFor((db) => {
   const p = sql.placeholder;
@@ -51,14 +55,16 @@ const statements = preparedFor((db) => {
       .where(and(eq(reservations.id, p("id")), eq(reservations.status, "held")))
       .prepare(),
     /**
-     * An account's open holds on the books it can spend now: a hold takes nothing
-     * from its books, it only keeps the amount from being spent twice.
+     * What an account can spend now, per bucket: its three books less its open
+     * holds on them (a hold takes nothing from its books, it only keeps the
+     * amount from being spent twice). One statement: an aggregate over the
+     * account's open holds, which is one row even when there are none.
      */
-    openHolds: db
+    available: db
       .select({
-        diem: sql<number>`coalesce(sum(case when ${reservations.diemBook} = ${p("diemBook")} then ${reservations.heldDiem} else 0 end), 0)`,
-        plan: sql<number>`coalesce(sum(case when ${reservations.planBook} = ${p("planBook")} then ${reservations.heldPlan} else 0 end), 0)`,
-        usd: sql<number>`coalesce(sum(${reservations.heldUsd}), 0)`,
+        diem: sql<number>`${bookBalance(p("diemBook"))} - coalesce(sum(case when ${reservations.diemBook} = ${p("diemBook")} then ${reservations.heldDiem} end), 0)`,
+        plan: sql<number>`${bookBalance(p("planBook"))} - coalesce(sum(case when ${reservations.planBook} = ${p("planBook")} then ${reservations.heldPlan} end), 0)`,
+        usd: sql<number>`${bookBalance(p("usdBook"))} - coalesce(sum(${reservations.heldUsd}), 0)`,
       })
       .from(reservations)
       .where(and(eq(reservations.accountId, p("accountId")), eq(reservations.status, "held")))
@@ -96,20 +102,13 @@ export interface HeldReservation extends Reservation {
   available: BucketAmounts;
 }
 
-/**
- * What an account can spend right now, per bucket, in micro-USD: its three
- * books (one query) less what its requests in flight hold on them (another).
- */
+/** What an account can spend right now, per bucket, in micro-USD: its books less its open holds. */
 export function availableCredit(db: Db, accountId: string, now: Date): BucketAmounts {
   const diemBook = books.diem(accountId, utcDay(now));
   const planBook = books.plan(accountId, utcMonth(now));
-  const [diem = 0, plan = 0, usd = 0] = balancesOf(db, [diemBook, planBook, books.usd(accountId)]);
-  const held = statements(db).openHolds.get({ accountId, diemBook, planBook }) ?? {
-    diem: 0,
-    plan: 0,
-    usd: 0,
-  };
-  return { diem: diem - held.diem, plan: plan - held.plan, usd: usd - held.usd };
+  const usdBook = books.usd(accountId);
+  const row = statements(db).available.get({ accountId, diemBook, planBook, usdBook });
+  return row ?? { diem: 0, plan: 0, usd: 0 };
 }
 
 export interface ReserveOptions {
