@@ -260,7 +260,7 @@ export function settle(
   });
 }
 
-/** Returns a whole hold: the request failed before anything was delivered. */
+/** Frees a whole hold, uncharged: the request failed before anything was delivered. */
 export function release(db: Db, reservation: Reservation): void {
   settle(db, reservation, 0);
 }

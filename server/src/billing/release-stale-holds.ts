@@ -4,7 +4,7 @@ import { reservations } from "../db/schema.ts";
 import { release } from "./meter.ts";
 
 /**
- * Returns the holds of requests that a previous process never finished (it was
+ * Frees the holds of requests that a previous process never finished (it was
  * killed mid-request, past its shutdown grace period): what they delivered is
  * unknown, so the client is not charged. Run at start-up, before serving;
  * returns how many were released.

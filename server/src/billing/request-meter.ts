@@ -21,7 +21,7 @@ export interface RequestMeter {
    * transaction (committed with other requests' writes); resolves to the cost in micro-USD.
    */
   finish(model: CatalogModel, usage: TokenUsage): Promise<number>;
-  /** Returns the whole hold: nothing was delivered. */
+  /** Frees the whole hold, uncharged: nothing was delivered. */
   abandon(): Promise<void>;
   /** What the account can spend now, in micro-USD: USD balance with plan credit, and today's DIEM credit. */
   balances(): { usd: number; diem: number };
