@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/open-database.ts";
 import { preparedFor } from "../db/prepared-for.ts";
 import { ledgerBalances, ledgerEntries, ledgerTransactions } from "../db/schema.ts";
@@ -34,15 +34,6 @@ export class OverdraftError extends Error {
 
 const statements = preparedFor((db) => {
   const p = sql.placeholder;
-  const balanceOfBooks = new Map<number, ReturnType<typeof selectBalances>>();
-  function selectBalances(count: number) {
-    const names = Array.from({ length: count }, (_, i) => p(`b${i}`));
-    return db
-      .select({ book: ledgerBalances.book, balance: ledgerBalances.balance })
-      .from(ledgerBalances)
-      .where(inArray(ledgerBalances.book, names))
-      .prepare();
-  }
   return {
     transactionByKey: db
       .select({ id: ledgerTransactions.id })
@@ -66,15 +57,11 @@ const statements = preparedFor((db) => {
       })
       .returning({ balance: ledgerBalances.balance })
       .prepare(),
-    /** `select … where book in (?, …)` with `count` books, built on first use of each count. */
-    balancesOf(count: number) {
-      let query = balanceOfBooks.get(count);
-      if (!query) {
-        query = selectBalances(count);
-        balanceOfBooks.set(count, query);
-      }
-      return query;
-    },
+    balanceOf: db
+      .select({ balance: ledgerBalances.balance })
+      .from(ledgerBalances)
+      .where(eq(ledgerBalances.book, p("book")))
+      .prepare(),
   };
 });
 
@@ -110,15 +97,5 @@ export function post(db: Db, posting: Posting): boolean {
 
 /** A book's balance (0 for a book never posted to). */
 export function balanceOf(db: Db, book: string): number {
-  return balancesOf(db, [book])[0] ?? 0;
-}
-
-/** Several books' balances in one query, in the order given (0 for a book never posted to). */
-export function balancesOf(db: Db, names: readonly string[]): number[] {
-  const params: Record<string, string> = {};
-  names.forEach((name, i) => {
-    params[`b${i}`] = name;
-  });
-  const rows = statements(db).balancesOf(names.length).all(params);
-  return names.map((name) => rows.find((r) => r.book === name)?.balance ?? 0);
+  return statements(db).balanceOf.get({ book })?.balance ?? 0;
 }
