@@ -210,6 +210,12 @@ export interface SettleResult {
   available: BucketAmounts;
 }
 
+/** What settling a hold charges for an actual cost, per bucket: never more than was held, in spend order. */
+export function chargeFor(held: BucketAmounts, actualCostMicro: number): BucketAmounts {
+  const total = held.diem + held.plan + held.usd;
+  return splitSpend(Math.min(Math.max(0, actualCostMicro), total), held) ?? { diem: 0, plan: 0, usd: 0 };
+}
+
 /**
  * Charges the actual cost of a finished request (never more than was held),
  * in spend order, from the books the hold was on, and closes the hold, which
@@ -225,12 +231,7 @@ export function settle(
   return writeTransaction(db, () => {
     at.alongside?.();
     const available = () => availableCredit(db, reservation.accountId, now);
-    const heldTotal = reservation.held.diem + reservation.held.plan + reservation.held.usd;
-    const charged = splitSpend(Math.min(Math.max(0, actualCostMicro), heldTotal), reservation.held) ?? {
-      diem: 0,
-      plan: 0,
-      usd: 0,
-    };
+    const charged = chargeFor(reservation.held, actualCostMicro);
     const released = charged.diem + charged.plan + charged.usd === 0;
     // Closing the hold first is the check: a hold already closed changes no row, and nothing is posted.
     const closed = statements(db).closeReservation.run({

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { costMicroUsd } from "@masque/shared";
 import { describe, expect, it } from "vitest";
 import type { Principal } from "../auth/principal.ts";
 import { openDatabase } from "../db/open-database.ts";
@@ -23,6 +24,9 @@ function setup() {
   };
   return { db, accountId, principal };
 }
+
+const costMicroFor = (m: CatalogModel, prompt: number, completion: number) =>
+  costMicroUsd(prompt, completion, m.pricing);
 
 const model = (inputPerMTok: number, outputPerMTok: number) =>
   ({ id: `m-${inputPerMTok}`, pricing: { inputPerMTok, outputPerMTok } }) as CatalogModel;
@@ -54,6 +58,42 @@ describe("a request's meter", () => {
     expect(db.select().from(usageCounters).all()).toMatchObject([
       { accountId, source: "key_1", model: priced.id, requests: 1, promptTokens: 100, completionTokens: 20 },
     ]);
+  });
+
+  it("knows a charge's cost and balances from the hold, before the settlement commits, and they match it", async () => {
+    const { db, accountId, principal } = setup();
+    const priced = model(2.5, 10);
+    const meter = await openMeter({
+      db,
+      principal,
+      promptEstimate: 100,
+      maxTokens: 1000,
+      candidates: [priced],
+      diemCredit: noDiemCredit,
+    });
+    const { costMicro, settled } = meter.charge(priced, { promptTokens: 100, completionTokens: 20 });
+    expect(costMicro).toBe(450);
+    // Not committed yet: the hold is still open, and the projection already counts its refund.
+    expect(availableCredit(db, accountId, new Date()).plan).toBeLessThan(10_000_000 - 450);
+    const projected = meter.balanceHeaders();
+    expect(projected["x-masque-balance-usd"]).toBe("59.999550");
+
+    expect(await settled).toBe(costMicro);
+    const after = availableCredit(db, accountId, new Date());
+    expect(after).toEqual({ diem: 0, plan: 10_000_000 - 450, usd: 50_000_000 });
+    expect(meter.balanceHeaders()).toEqual(projected);
+    // A charge beyond the hold is capped at it, as the settlement caps it.
+    const small = await openMeter({
+      db,
+      principal,
+      promptEstimate: 10,
+      maxTokens: 10,
+      candidates: [priced],
+      diemCredit: noDiemCredit,
+    });
+    const capped = small.charge(priced, { promptTokens: 10_000, completionTokens: 10_000 });
+    expect(await capped.settled).toBe(capped.costMicro);
+    expect(capped.costMicro).toBeLessThan(costMicroFor(priced, 10_000, 10_000));
   });
 
   it("counts a free model's request without holding anything", async () => {

@@ -8,7 +8,7 @@ import { usageCounters } from "../db/schema.ts";
 import type { CatalogModel } from "../routing/model-catalog.ts";
 import { recordUsage, type TokenUsage } from "../usage/record-usage.ts";
 import type { DiemCreditSource } from "./diem-credit.ts";
-import { availableCredit, type HeldReservation, release, reserve, settle } from "./meter.ts";
+import { availableCredit, chargeFor, type HeldReservation, release, reserve, settle } from "./meter.ts";
 import { nextUtcMidnight, utcDay } from "./periods.ts";
 
 /** Completion budget assumed when a client sets no max_tokens (the hold, not a cap on the answer). */
@@ -21,6 +21,14 @@ export interface RequestMeter {
    * transaction (committed with other requests' writes); resolves to the cost in micro-USD.
    */
   finish(model: CatalogModel, usage: TokenUsage): Promise<number>;
+  /**
+   * {@link finish} for a caller that answers before the charge commits: what
+   * the request costs, known from its hold at once, and the settlement, queued
+   * now (it commits at the end of this turn of the event loop). From here on
+   * {@link balances} is what the account can spend once this is paid, as of
+   * the hold, until the settlement's own reading replaces it.
+   */
+  charge(model: CatalogModel, usage: TokenUsage): { costMicro: number; settled: Promise<number> };
   /** Frees the whole hold, uncharged: nothing was delivered. */
   abandon(): Promise<void>;
   /** What the account can spend now, in micro-USD: USD balance with plan credit, and today's DIEM credit. */
@@ -77,21 +85,39 @@ export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
     const credit = latest ?? availableCredit(db, principal.accountId, new Date());
     return { usd: credit.usd + credit.plan, diem: credit.diem };
   };
+  const finish = async (model: CatalogModel, usage: TokenUsage) => {
+    const cost = costMicroUsd(usage.promptTokens, usage.completionTokens, model.pricing);
+    const count = () => recordUsage(db, principal, model.id, usage);
+    const held = reservation;
+    if (held && !settled) {
+      settled = true;
+      const result = await commitTogether(db, () =>
+        settle(db, held, cost, { model: model.id, alongside: count }),
+      );
+      latest = result.available;
+      return result.charged.diem + result.charged.plan + result.charged.usd;
+    }
+    await commitTogether(db, count);
+    return 0;
+  };
   return {
-    async finish(model, usage) {
-      const cost = costMicroUsd(usage.promptTokens, usage.completionTokens, model.pricing);
-      const count = () => recordUsage(db, principal, model.id, usage);
+    finish,
+    charge(model, usage) {
       const held = reservation;
+      let costMicro = 0;
       if (held && !settled) {
-        settled = true;
-        const result = await commitTogether(db, () =>
-          settle(db, held, cost, { model: model.id, alongside: count }),
+        const charged = chargeFor(
+          held.held,
+          costMicroUsd(usage.promptTokens, usage.completionTokens, model.pricing),
         );
-        latest = result.available;
-        return result.charged.diem + result.charged.plan + result.charged.usd;
+        costMicro = charged.diem + charged.plan + charged.usd;
+        latest = {
+          diem: held.available.diem + held.held.diem - charged.diem,
+          plan: held.available.plan + held.held.plan - charged.plan,
+          usd: held.available.usd + held.held.usd - charged.usd,
+        };
       }
-      await commitTogether(db, count);
-      return 0;
+      return { costMicro, settled: finish(model, usage) };
     },
     async abandon() {
       const held = reservation;

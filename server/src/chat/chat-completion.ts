@@ -153,11 +153,14 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   if (signingAddress) headers["x-masque-signing-address"] = signingAddress;
   // Counts by type only; the values stay in this request's memory.
   if (redaction) headers["x-masque-redactions"] = formatRedactionsHeader(redaction.counts);
-  const settle = async (usage: TokenUsage): Promise<number> => {
+  /** Counts the usage and charges it (one transaction, queued now); the cost is known at once. */
+  const settle = (usage: TokenUsage): { costMicro: number; settled: Promise<number> } => {
     stopListening();
     deps.rateLimiter.charge(bucket, usage.promptTokens + usage.completionTokens);
-    // Counts the usage and charges it, in one transaction.
-    const costMicro = await meter.finish(model, usage);
+    const { costMicro, settled } = meter.charge(model, usage);
+    return { costMicro, settled: settled.then((charged) => logCompletion(usage, charged)) };
+  };
+  const logCompletion = (usage: TokenUsage, costMicro: number): number => {
     deps.logger.info(
       {
         requestId: call.requestId,
@@ -179,10 +182,13 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
   if (!isStream(answer)) {
     if (redaction) restoreChatCompletion(answer, redaction.vault);
     const usage = completionUsage(answer, upstreamBody);
-    const cost = await settle({
+    // The answer goes out first; its charge commits right after, in this turn of the event loop
+    // (a crash in between forgives this one answer, as a crash during the call would).
+    const { costMicro: cost, settled } = settle({
       promptTokens: usage.prompt_tokens,
       completionTokens: usage.completion_tokens,
     });
+    settled.catch((e) => logSettlementFailure(deps.logger, e));
     if (deps.signatures.get(id)?.result.ok) headers["x-masque-signature"] = "verified";
     Object.assign(headers, meter.balanceHeaders(), { "x-masque-cost-usd": toUsd(cost) });
     return {
@@ -201,7 +207,7 @@ export async function runChatCompletion(call: ChatCall, deps: ChatDeps): Promise
     upstreamBody,
     includeUsage: request.stream_options?.include_usage === true,
     abort,
-    settle,
+    settle: (usage) => settle(usage).settled,
     balances: () => {
       const { usd, diem } = meter.balances();
       return { balance_usd: usd / MICRO_USD, balance_diem: diem / MICRO_USD };
