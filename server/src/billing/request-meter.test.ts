@@ -22,31 +22,24 @@ function setup() {
     tier: "pro",
     via: { kind: "key", keyId: "key_1", keyType: "inference", modelPrivacy: "all" },
   };
-  return { db, accountId, principal };
+  /** A meter for one request on `model`, its hold sized from the prompt estimate and `max_tokens`. */
+  const open = (model: CatalogModel, promptEstimate: number, maxTokens: number | undefined) =>
+    openMeter({ db, principal, promptEstimate, maxTokens, candidates: [model], diemCredit: noDiemCredit });
+  return { db, accountId, open };
 }
-
-const costMicroFor = (m: CatalogModel, prompt: number, completion: number) =>
-  costMicroUsd(prompt, completion, m.pricing);
 
 const model = (inputPerMTok: number, outputPerMTok: number) =>
   ({ id: `m-${inputPerMTok}`, pricing: { inputPerMTok, outputPerMTok } }) as CatalogModel;
 
 describe("a request's meter", () => {
   it("charges and counts a finished request, and reports the balances the store holds", async () => {
-    const { db, accountId, principal } = setup();
+    const { db, accountId, open } = setup();
     const priced = model(2.5, 10);
-    const meter = await openMeter({
-      db,
-      principal,
-      promptEstimate: 100,
-      maxTokens: 1000,
-      candidates: [priced],
-      diemCredit: noDiemCredit,
-    });
+    const meter = await open(priced, 100, 1000);
     const held = availableCredit(db, accountId, new Date());
     expect(meter.balances()).toEqual({ usd: held.usd + held.plan, diem: held.diem });
 
-    const cost = await meter.finish(priced, { promptTokens: 100, completionTokens: 20 });
+    const cost = await meter.charge(priced, { promptTokens: 100, completionTokens: 20 }).settled;
     expect(cost).toBe(450);
     const after = availableCredit(db, accountId, new Date());
     expect(after).toEqual({ diem: 0, plan: 10_000_000 - 450, usd: 50_000_000 });
@@ -61,16 +54,9 @@ describe("a request's meter", () => {
   });
 
   it("knows a charge's cost and balances from the hold, before the settlement commits, and they match it", async () => {
-    const { db, accountId, principal } = setup();
+    const { db, accountId, open } = setup();
     const priced = model(2.5, 10);
-    const meter = await openMeter({
-      db,
-      principal,
-      promptEstimate: 100,
-      maxTokens: 1000,
-      candidates: [priced],
-      diemCredit: noDiemCredit,
-    });
+    const meter = await open(priced, 100, 1000);
     const { costMicro, settled } = meter.charge(priced, { promptTokens: 100, completionTokens: 20 });
     expect(costMicro).toBe(450);
     // Not committed yet: the hold is still open, and the projection already counts its refund.
@@ -83,31 +69,17 @@ describe("a request's meter", () => {
     expect(after).toEqual({ diem: 0, plan: 10_000_000 - 450, usd: 50_000_000 });
     expect(meter.balanceHeaders()).toEqual(projected);
     // A charge beyond the hold is capped at it, as the settlement caps it.
-    const small = await openMeter({
-      db,
-      principal,
-      promptEstimate: 10,
-      maxTokens: 10,
-      candidates: [priced],
-      diemCredit: noDiemCredit,
-    });
+    const small = await open(priced, 10, 10);
     const capped = small.charge(priced, { promptTokens: 10_000, completionTokens: 10_000 });
     expect(await capped.settled).toBe(capped.costMicro);
-    expect(capped.costMicro).toBeLessThan(costMicroFor(priced, 10_000, 10_000));
+    expect(capped.costMicro).toBeLessThan(costMicroUsd(10_000, 10_000, priced.pricing));
   });
 
   it("counts a free model's request without holding anything", async () => {
-    const { db, accountId, principal } = setup();
+    const { db, accountId, open } = setup();
     const free = model(0, 0);
-    const meter = await openMeter({
-      db,
-      principal,
-      promptEstimate: 10,
-      maxTokens: undefined,
-      candidates: [free],
-      diemCredit: noDiemCredit,
-    });
-    expect(await meter.finish(free, { promptTokens: 10, completionTokens: 5 })).toBe(0);
+    const meter = await open(free, 10, undefined);
+    expect(await meter.charge(free, { promptTokens: 10, completionTokens: 5 }).settled).toBe(0);
     expect(meter.balances()).toEqual({ usd: 50_000_000, diem: 0 });
     expect(db.select().from(usageCounters).all()).toMatchObject([
       { accountId, requests: 1, promptTokens: 10, completionTokens: 5 },

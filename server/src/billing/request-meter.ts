@@ -18,15 +18,12 @@ export const DEFAULT_COMPLETION_BUDGET = 4096;
 export interface RequestMeter {
   /**
    * Counts a finished request's usage and charges it for what it used, in one
-   * transaction (committed with other requests' writes); resolves to the cost in micro-USD.
-   */
-  finish(model: CatalogModel, usage: TokenUsage): Promise<number>;
-  /**
-   * {@link finish} for a caller that answers before the charge commits: what
-   * the request costs, known from its hold at once, and the settlement, queued
-   * now (it commits at the end of this turn of the event loop). From here on
-   * {@link balances} is what the account can spend once this is paid, as of
-   * the hold, until the settlement's own reading replaces it.
+   * transaction queued now (it commits with other requests' writes at the end
+   * of this turn of the event loop). Returns what the request costs, known
+   * from its hold at once, so a caller may answer before the commit, and
+   * `settled`, which resolves to the cost charged once it has committed. From
+   * here on {@link balances} is what the account can spend once this is paid,
+   * as of the hold, until the settlement's own reading replaces it.
    */
   charge(model: CatalogModel, usage: TokenUsage): { costMicro: number; settled: Promise<number> };
   /** Frees the whole hold, uncharged: nothing was delivered. */
@@ -85,7 +82,7 @@ export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
     const credit = latest ?? availableCredit(db, principal.accountId, new Date());
     return { usd: credit.usd + credit.plan, diem: credit.diem };
   };
-  const finish = async (model: CatalogModel, usage: TokenUsage) => {
+  const settleOrCount = async (model: CatalogModel, usage: TokenUsage) => {
     const cost = costMicroUsd(usage.promptTokens, usage.completionTokens, model.pricing);
     const count = () => recordUsage(db, principal, model.id, usage);
     const held = reservation;
@@ -101,7 +98,6 @@ export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
     return 0;
   };
   return {
-    finish,
     charge(model, usage) {
       const held = reservation;
       let costMicro = 0;
@@ -117,7 +113,7 @@ export async function openMeter(o: OpenMeterOptions): Promise<RequestMeter> {
           usd: held.available.usd + held.held.usd - charged.usd,
         };
       }
-      return { costMicro, settled: finish(model, usage) };
+      return { costMicro, settled: settleOrCount(model, usage) };
     },
     async abandon() {
       const held = reservation;
