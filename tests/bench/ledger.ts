@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApiKey } from "@masque/server/auth/api-keys.ts";
 import { grantUsd } from "@masque/server/billing/grant-credit.ts";
+import { driftedBooks, unbalancedTransactions } from "@masque/server/billing/ledger-audit.ts";
 import { openDatabase } from "@masque/server/db/open-database.ts";
 import { MICRO_USD } from "@masque/shared";
 import type { BenchResult } from "./bench-result.ts";
@@ -100,13 +101,8 @@ export default async function ledgerBench(): Promise<BenchResult> {
   // The books: every transaction sums to zero, every balance is the sum of its entries, no hold left open.
   const check = openDatabase(dataDir);
   const count = (query: string) => (check.$client.prepare(query).get() as { n: number }).n;
-  const unbalanced = count(
-    "select count(*) as n from (select transaction_id from ledger_entries group by transaction_id having sum(amount) != 0)",
-  );
-  const drifted = count(
-    // One pass over the entries (they have no index by book: a lookup per book would scan them all each time).
-    "select count(*) as n from ledger_balances b left join (select book, sum(amount) as s from ledger_entries group by book) e using (book) where b.balance != coalesce(e.s, 0)",
-  );
+  const unbalanced = unbalancedTransactions(check.$client).length;
+  const drifted = driftedBooks(check.$client).length;
   const open = count("select count(*) as n from reservations where status = 'held'");
   const negative = count(
     "select count(*) as n from ledger_balances where book like 'acct:%' and balance < 0",

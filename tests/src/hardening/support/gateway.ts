@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { driftedBooks } from "@masque/server/billing/ledger-audit.ts";
 import Database from "better-sqlite3";
 import {
   type MasqueProcess,
@@ -101,15 +102,20 @@ export async function startHardeningGateway(
  * hold left open, and every book's balance is the sum of its entries.
  */
 export function ledgerState(gateway: HardeningGateway) {
-  const [sum] = gateway.sql<{ s: number }>("select coalesce(sum(amount), 0) as s from ledger_entries");
-  const negative = gateway.sql<{ book: string }>(
-    "select book from ledger_balances where book like 'acct:%' and balance < 0",
-  );
-  const held = gateway.sql<{ id: string }>("select id from reservations where status = 'held'");
-  const drifted = gateway.sql<{ book: string }>(
-    "select b.book from ledger_balances b left join (select book, sum(amount) as s from ledger_entries group by book) e using (book) where b.balance != coalesce(e.s, 0)",
-  );
-  return { sum: sum?.s ?? 0, negative, held: held.length, drifted: drifted.length };
+  const store = new Database(path.join(gateway.dataDir, "masque.sqlite"), { readonly: true });
+  try {
+    const sum = store.prepare("select coalesce(sum(amount), 0) from ledger_entries").pluck().get() as number;
+    const negative = store
+      .prepare("select book from ledger_balances where book like 'acct:%' and balance < 0")
+      .all() as Array<{ book: string }>;
+    const held = store
+      .prepare("select count(*) from reservations where status = 'held'")
+      .pluck()
+      .get() as number;
+    return { sum, negative, held, drifted: driftedBooks(store).length };
+  } finally {
+    store.close();
+  }
 }
 
 /** Resident memory of a process, in bytes, from /proc. */
