@@ -13,9 +13,9 @@ export interface AccountCredit {
 
 /**
  * The payments and grants that credited an account's USD book, for its billing
- * history. Reads the partial index of credit transactions, never the holds and
- * settlements every request writes: the condition on `kind` is spelled as the
- * index's own, which is how SQLite knows it may use it.
+ * history. Reads the partial index of credit transactions, never the
+ * settlement every paid request posts: the condition on `kind` is spelled as
+ * the index's own, which is how SQLite knows it may use it.
  */
 export function accountCredits(db: Db, accountId: string): AccountCredit[] {
   return db

@@ -25,7 +25,7 @@ const groups = new WeakMap<Db, Group>();
  * A commit costs far more than the few rows a hold or a settlement writes: a
  * commit writes every touched page to the WAL, and concurrent requests touch
  * the same pages (the ledger's tail, the same balances). Under load this turns
- * ~10 WAL pages a write into about as many a batch; alone, a write waits one `setImmediate`.
+ * several WAL pages a write into about as many a batch; alone, a write waits one `setImmediate`.
  */
 export function commitTogether<T>(db: Db, work: () => T): Promise<T> {
   let group = groups.get(db);

@@ -115,7 +115,7 @@ export const ledgerTransactions = sqliteTable(
     uniqueIndex("ledger_transactions_idempotency_key_unique")
       .on(t.idempotencyKey)
       .where(sql`idempotency_key is not null`),
-    // An account's credits, for its billing history; per-request holds and settlements stay out.
+    // An account's credits, for its billing history; per-request settlements stay out.
     index("ledger_transactions_account_credits_idx")
       .on(t.accountId, t.createdAt)
       .where(sql`kind in ('payment', 'grant')`),
@@ -132,7 +132,7 @@ export const ledgerEntries = sqliteTable(
     book: text("book").notNull(),
     amount: integer("amount").notNull(),
   },
-  // No index on book: each would cost every hold and settlement ~3 more WAL pages; books'
+  // No index on book: it would cost every settlement more WAL pages; books'
   // balances live in ledger_balances, and history finds its entries through their transactions.
   (t) => [index("ledger_entries_txn_idx").on(t.transactionId)],
 );
